@@ -44,7 +44,9 @@ public final class RaplEnergyMeter implements EnergyMeter {
     public static Optional<RaplEnergyMeter> open(Path powercapRoot) {
         List<Path> dirs = new ArrayList<>();
         try (Stream<Path> top = Files.list(powercapRoot)) {
-            top.filter(p -> PACKAGE_ZONE.matcher(p.getFileName().toString()).matches()).sorted().forEach(pkg -> {
+            top.filter(p -> PACKAGE_ZONE.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> !"psys".equals(readName(p)))
+                    .sorted().forEach(pkg -> {
                 dirs.add(pkg);
                 try (Stream<Path> subs = Files.list(pkg)) {
                     subs.filter(p -> SUB_ZONE.matcher(p.getFileName().toString()).matches())

@@ -1,0 +1,78 @@
+package io.earshot.telemetry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MetricsEndpointTest {
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesJvmProcessAndOwnMetricsInPrometheusText() throws Exception {
+        try (MetricsEndpoint endpoint = MetricsEndpoint.start("sink", "127.0.0.1", 0)) {
+            assertTrue(endpoint.port() > 0, "a free port was chosen");
+            endpoint.registry().counter("earshot.test.things", "kind", "a").increment(3);
+
+            HttpResponse<String> response = get(endpoint.uri());
+            assertEquals(200, response.statusCode());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+
+            PrometheusScrape scrape = PrometheusScrape.parse(response.body());
+            assertEquals(3.0, scrape.value("earshot_test_things_total", Map.of("kind", "a", "service", "sink"))
+                    .orElseThrow());
+            for (String name : new String[] {"jvm_memory_used_bytes", "jvm_threads_live_threads",
+                    "jvm_classes_loaded_classes", "process_cpu_usage", "process_uptime_seconds",
+                    "system_cpu_count", "jvm_gc_memory_allocated_bytes_total", "process_files_open_files"}) {
+                assertTrue(!scrape.named(name).isEmpty(), name + " missing from " + scrape.names());
+            }
+            assertTrue(scrape.sum("jvm_memory_used_bytes", Map.of("area", "heap")) > 0);
+            assertTrue(scrape.named("jvm_threads_live_threads").get(0).value() >= 1);
+
+            assertEquals(404, get(endpoint.uri().resolve("/nothing")).statusCode());
+        }
+    }
+
+    @Test
+    void aTakenPortIsReportedByNumber() {
+        try (MetricsEndpoint first = MetricsEndpoint.start("a", "127.0.0.1", 0)) {
+            UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                    () -> MetricsEndpoint.start("b", "127.0.0.1", first.port()));
+            assertTrue(e.getMessage().contains(":" + first.port()), e.getMessage());
+        }
+    }
+
+    @Test
+    void withoutHttpStillCollects() {
+        try (MetricsEndpoint endpoint = MetricsEndpoint.withoutHttp("ingest")) {
+            assertEquals(-1, endpoint.port());
+            assertTrue(endpoint.scrape().contains("jvm_memory_used_bytes"));
+        }
+    }
+
+    @Test
+    void parserReadsLabelsEscapesAndSpecialValues() {
+        PrometheusScrape s = PrometheusScrape.parse("""
+                # HELP x a thing
+                # TYPE x gauge
+                x{a="1",b="q\\"uote"} 2.5
+                y NaN
+                z{le="+Inf"} +Inf
+                """);
+        assertEquals(2.5, s.value("x", Map.of("b", "q\"uote")).orElseThrow());
+        assertTrue(Double.isNaN(s.value("y", Map.of()).orElseThrow()));
+        assertEquals(Double.POSITIVE_INFINITY, s.value("z", Map.of("le", "+Inf")).orElseThrow());
+        assertThrows(IllegalArgumentException.class, () -> PrometheusScrape.parse("9bad 1"));
+    }
+}
