@@ -1,0 +1,141 @@
+package io.earshot.sink;
+
+import io.earshot.protocol.FrameScores;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Per-source frame score tables in the sed_scores_eval format, one file per source named after the
+ * source id without its extension ({@code street-01.wav} -> {@code street-01.tsv}), the name
+ * {@code earshot eval} looks for:
+ * <pre>
+ * onset	offset	Speech	Music	...
+ * 0.024000	0.088000	0.012345	0.950000	...
+ * </pre>
+ * Rows are appended as score blocks arrive, in frame order. A frame whose start is not after the
+ * last row already in the file is skipped, so blocks consumed again after a restart (or a repeated
+ * stream of the same source) never duplicate or reorder rows.
+ */
+final class ScoreTableOutput implements Closeable {
+
+    private final Path dir;
+    private final Map<String, Table> tables = new HashMap<>();
+
+    ScoreTableOutput(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+    }
+
+    /** The score file name of a source: its id without extension, unsafe path characters replaced. */
+    static String fileName(String sourceId) {
+        String safe = sourceId.replaceAll("[/\\\\:*?\"<>|\\s]", "_");
+        int dot = safe.lastIndexOf('.');
+        String stem = dot > 0 ? safe.substring(0, dot) : safe;
+        return stem + ".tsv";
+    }
+
+    static String header(List<String> labels) {
+        return "onset\toffset\t" + String.join("\t", labels);
+    }
+
+    /** Appends the new frames of one block; returns the number of rows written. */
+    int accept(FrameScores block) throws IOException {
+        Table table = tables.get(block.sourceId());
+        if (table == null) {
+            table = Table.open(dir.resolve(fileName(block.sourceId())), block);
+            tables.put(block.sourceId(), table);
+        }
+        return table.append(block);
+    }
+
+    void flush() throws IOException {
+        for (Table t : tables.values()) {
+            t.file.flush();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (Table t : tables.values()) {
+            try {
+                t.file.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** One source's file and the start (in seconds) of its last row. */
+    private static final class Table {
+        final AppendOnlyLinesFile file;
+        final List<String> labels;
+        double lastOnset;
+
+        private Table(AppendOnlyLinesFile file, List<String> labels, double lastOnset) {
+            this.file = file;
+            this.labels = labels;
+            this.lastOnset = lastOnset;
+        }
+
+        static Table open(Path path, FrameScores first) throws IOException {
+            AppendOnlyLinesFile file = AppendOnlyLinesFile.open(path);
+            List<String> lines = file.existingLines();
+            if (lines.isEmpty()) {
+                file.append(header(first.labels()));
+                return new Table(file, first.labels(), Double.NEGATIVE_INFINITY);
+            }
+            String[] head = lines.get(0).split("\t", -1);
+            List<String> labels = new ArrayList<>(List.of(head).subList(Math.min(2, head.length), head.length));
+            if (head.length < 3 || !head[0].equals("onset") || !head[1].equals("offset")) {
+                file.close();
+                throw new IOException(path + " exists but is not a score table (header: " + lines.get(0) + ")");
+            }
+            double last = Double.NEGATIVE_INFINITY;
+            if (lines.size() > 1) {
+                String lastRow = lines.get(lines.size() - 1);
+                last = Double.parseDouble(lastRow.substring(0, lastRow.indexOf('\t')));
+            }
+            return new Table(file, List.copyOf(labels), last);
+        }
+
+        int append(FrameScores block) throws IOException {
+            if (!block.labels().equals(labels)) {
+                throw new IllegalArgumentException("score block of " + block.sourceId() + " has labels " + block.labels()
+                        + " but " + file.path() + " has " + labels);
+            }
+            int written = 0;
+            StringBuilder row = new StringBuilder(16 * (labels.size() + 2));
+            for (int k = 0; k < block.scores().size(); k++) {
+                double onset = block.frameOnsetSec(k);
+                // Compare at the file's precision: the last row was read back from 6 decimals.
+                if (Double.parseDouble(sec(onset)) <= lastOnset) {
+                    continue;
+                }
+                row.setLength(0);
+                row.append(sec(onset)).append('\t').append(sec(block.frameOffsetSec(k)));
+                for (float score : block.scores().get(k)) {
+                    row.append('\t').append(String.format(Locale.ROOT, "%.6f", score));
+                }
+                file.append(row.toString());
+                lastOnset = Double.parseDouble(sec(onset));
+                written++;
+            }
+            return written;
+        }
+
+        private static String sec(double s) {
+            return String.format(Locale.ROOT, "%.6f", s);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.earshot.sink;
+
+import io.earshot.protocol.EnergyReport;
+import io.earshot.protocol.FrameScores;
+import io.earshot.protocol.JsonSerde;
+import io.earshot.protocol.SoundEvent;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes consumed records to the configured outputs. Knows nothing of Kafka beyond topic names:
+ * the service feeds it values and flushes it before committing offsets.
+ *
+ * <p>A record that cannot be used (not JSON, missing fields, labels that do not match a table) is
+ * logged with its position, counted as rejected and skipped; an I/O failure of an output is thrown,
+ * since continuing would commit offsets for records that were never written.
+ */
+final class SinkPipeline implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkPipeline.class);
+
+    private final SinkConfig config;
+    private final PrintStream console;
+    private final SinkMetrics metrics;
+    private final List<EventOutput> eventOutputs = new ArrayList<>();
+    private final ScoreTableOutput scores;
+    private final EnergyTotals energy = new EnergyTotals();
+    private final JsonSerde<SoundEvent> eventSerde = JsonSerde.soundEvents();
+    private final JsonSerde<FrameScores> scoreSerde = JsonSerde.frameScores();
+    private final JsonSerde<EnergyReport> energySerde = JsonSerde.energyReports();
+
+    SinkPipeline(SinkConfig config, PrintStream console, SinkMetrics metrics) throws IOException {
+        this.config = config;
+        this.console = console;
+        this.metrics = metrics;
+        ScoreTableOutput scoreTables = null;
+        try {
+            if (config.console()) {
+                eventOutputs.add(new ConsoleEventOutput(console));
+            }
+            if (config.jsonl() != null) {
+                eventOutputs.add(new JsonLinesEventOutput(config.jsonl()));
+            }
+            if (config.tsv() != null) {
+                eventOutputs.add(new DcaseTsvEventOutput(config.tsv()));
+            }
+            if (config.scoresDir() != null) {
+                scoreTables = new ScoreTableOutput(config.scoresDir());
+            }
+        } catch (IOException | RuntimeException e) {
+            closeEventOutputs();
+            throw e;
+        }
+        this.scores = scoreTables;
+        if (config.energy()) {
+            metrics.energy(energy);
+        }
+    }
+
+    /** The topics this pipeline needs. */
+    List<String> topics() {
+        List<String> topics = new ArrayList<>(List.of(config.topics().events()));
+        if (scores != null) {
+            topics.add(config.topics().scores());
+        }
+        if (config.energy()) {
+            topics.add(config.topics().energy());
+        }
+        return topics;
+    }
+
+    EnergyTotals energyTotals() {
+        return energy;
+    }
+
+    /**
+     * Handles one record value.
+     *
+     * @param where the record's position, for log lines (topic-partition@offset)
+     */
+    void process(String topic, byte[] value, String where) throws IOException {
+        metrics.record(topic);
+        if (value == null) {
+            reject(topic, "null_value", where, "record has no value");
+            return;
+        }
+        try {
+            if (topic.equals(config.topics().events())) {
+                onEvent(eventSerde.fromBytes(value));
+            } else if (topic.equals(config.topics().scores())) {
+                onScores(scoreSerde.fromBytes(value));
+            } else if (topic.equals(config.topics().energy())) {
+                onEnergy(energySerde.fromBytes(value));
+            }
+        } catch (org.apache.kafka.common.errors.SerializationException e) {
+            reject(topic, "invalid_json", where, e.getMessage());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            reject(topic, "invalid_record", where, e.getMessage());
+        }
+    }
+
+    private void reject(String topic, String reason, String where, String detail) {
+        metrics.rejected(topic, reason);
+        LOG.warn("skipping record {}: {} ({})", where, reason, detail);
+    }
+
+    private void onEvent(SoundEvent event) throws IOException {
+        metrics.event(event.label(), event.state() == SoundEvent.State.END ? "end" : "start");
+        for (EventOutput out : eventOutputs) {
+            switch (out.accept(event)) {
+                case WRITTEN -> metrics.written(out.name(), 1);
+                case DUPLICATE -> metrics.duplicate(out.name());
+                case IGNORED -> { }
+            }
+        }
+    }
+
+    private void onScores(FrameScores block) throws IOException {
+        if (scores == null) {
+            return;
+        }
+        int rows = scores.accept(block);
+        metrics.written("scores", rows);
+        if (rows < block.scores().size()) {
+            metrics.duplicate("scores");
+        }
+    }
+
+    private void onEnergy(EnergyReport report) {
+        if (!energy.add(report)) {
+            return;
+        }
+        EnergyTotals.Summary t = energy.total();
+        double seconds = (report.intervalEndMicros() - report.intervalStartMicros()) / 1e6;
+        console.println(String.format(Locale.ROOT,
+                "energy  %s  +%.3f J in %.1f s (%s), %.1f s audio  |  total %.3e kWh, %.3e kWh per audio hour,"
+                        + " %.3f gCO2e, %d instance(s)",
+                report.instanceId(), report.joules(), seconds, report.method(), report.audioSeconds(), t.kwh(),
+                t.kwhPerAudioHour(), t.gramsCo2e(), t.instances()));
+    }
+
+    /** Flushes every output; called before the consumer commits. */
+    void flush() throws IOException {
+        for (EventOutput out : eventOutputs) {
+            out.flush();
+        }
+        if (scores != null) {
+            scores.flush();
+        }
+        console.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            flush();
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    private void closeEventOutputs() {
+        for (EventOutput out : eventOutputs) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.warn("closing {} output failed: {}", out.name(), e.toString());
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        closeEventOutputs();
+        if (scores != null) {
+            try {
+                scores.close();
+            } catch (IOException e) {
+                LOG.warn("closing score tables failed: {}", e.toString());
+            }
+        }
+    }
+}
