@@ -7,8 +7,8 @@ import java.util.List;
  * Offline decoding of one class's whole score sequence, written as the plain definition:
  * <ol>
  *   <li>median-filter the scores ({@link MedianFilter}, nearest edges);</li>
- *   <li>hysteresis: frame t is active if its filtered score is >= thresholdOn, or if frame t - 1 was
- *       active and its filtered score is >= thresholdOff;</li>
+ *   <li>hysteresis: frame t is active if its filtered score is > thresholdOn, or if frame t - 1 was
+ *       active and its filtered score is > thresholdOff (strict, as in training/earshot_sed/decoding.py);</li>
  *   <li>runs of active frames are segments; segments separated by at most maxGapFrames inactive
  *       frames are merged (the gap becomes part of the event);</li>
  *   <li>merged segments shorter than minDurationFrames are dropped;</li>
@@ -27,7 +27,7 @@ public final class BatchEventDecoder {
         List<long[]> segments = new ArrayList<>();
         boolean active = false;
         for (int t = 0; t < smoothed.length; t++) {
-            boolean now = active ? smoothed[t] >= config.thresholdOff() : smoothed[t] >= config.thresholdOn();
+            boolean now = active ? config.keepsActivity(smoothed[t]) : config.startsActivity(smoothed[t]);
             if (now && !active) {
                 segments.add(new long[] {t, t + 1});
             } else if (now) {

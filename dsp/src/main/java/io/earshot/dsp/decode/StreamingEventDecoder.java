@@ -174,7 +174,7 @@ public final class StreamingEventDecoder {
         }
         float smoothed = MedianFilter.median(scratch, window);
         float score = ring[Math.floorMod(t, window)];
-        active = active ? smoothed >= config.thresholdOff() : smoothed >= config.thresholdOn();
+        active = active ? config.keepsActivity(smoothed) : config.startsActivity(smoothed);
         if (active) {
             if (!eventOpen) {
                 eventOpen = true;

@@ -56,6 +56,31 @@ class BatchEventDecoderTest {
     }
 
     @Test
+    void thresholdsAreStrictAsInTheTrainingDecoder() {
+        // 0.5 and 0.25 are exact in float and double: 0.5 does not start an event at threshold 0.5,
+        // 0.25 does not keep one alive at 0.25.
+        float[] s = {0.5f, 0.5f, 0.51f, 0.25f, 0.3f, 0.5f};
+        List<DecodedEvent> events = BatchEventDecoder.decode(s, 0, new DecoderConfig(0.5, 0.25, 1, 1, 0));
+        assertEquals(List.of(2L), events.stream().map(DecodedEvent::onsetFrame).toList());
+        assertEquals(3, events.get(0).endFrameExclusive());
+    }
+
+    @Test
+    void secondsBecomeWholeFramesAsThePythonComparisonsWould() {
+        double hop = 1024 / 16000.0; // 0.064 s
+        DecoderConfig c = DecoderConfig.fromSeconds(0.5, 0.3, 5, 0.1, 0.2, hop);
+        assertEquals(2, c.minDurationFrames(), "2 x 0.064 = 0.128 >= 0.1 > 0.064");
+        assertEquals(3, c.maxGapFrames(), "3 x 0.064 = 0.192 <= 0.2 < 0.256");
+        DecoderConfig exact = DecoderConfig.fromSeconds(0.5, 0.3, 1, 3 * hop, 3 * hop, hop);
+        assertEquals(3, exact.minDurationFrames());
+        assertEquals(3, exact.maxGapFrames());
+        DecoderConfig zero = DecoderConfig.fromSeconds(0.5, 0.3, 1, 0, 0, hop);
+        assertEquals(1, zero.minDurationFrames());
+        assertEquals(0, zero.maxGapFrames());
+        assertThrows(IllegalArgumentException.class, () -> DecoderConfig.fromSeconds(0.5, 0.3, 1, -1, 0, hop));
+    }
+
+    @Test
     void configIsValidated() {
         assertThrows(IllegalArgumentException.class, () -> new DecoderConfig(0.4f, 0.5f, 1, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new DecoderConfig(0.5f, 0.5f, 2, 1, 0));
