@@ -99,7 +99,10 @@ final class SinkPipeline implements Closeable {
                 onEnergy(energySerde.fromBytes(value));
             }
         } catch (org.apache.kafka.common.errors.SerializationException e) {
-            reject(topic, "invalid_json", where, e.getMessage());
+            // Syntax errors are not JSON at all; mapping errors are JSON of the wrong shape.
+            boolean syntax = e.getCause() instanceof com.fasterxml.jackson.core.JsonParseException
+                    || e.getCause() instanceof com.fasterxml.jackson.core.io.JsonEOFException;
+            reject(topic, syntax ? "invalid_json" : "invalid_record", where, e.getMessage());
         } catch (IllegalArgumentException | NullPointerException e) {
             reject(topic, "invalid_record", where, e.getMessage());
         }
