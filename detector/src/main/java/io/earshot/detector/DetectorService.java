@@ -1,0 +1,235 @@
+package io.earshot.detector;
+
+import io.earshot.detector.inference.BatchingInferenceExecutor;
+import io.earshot.detector.model.ManifestReader;
+import io.earshot.detector.model.ModelManifest;
+import io.earshot.detector.model.OnnxModel;
+import io.earshot.detector.topology.DetectionSettings;
+import io.earshot.detector.topology.DetectorTopology;
+import io.earshot.detector.window.WindowGeometry;
+import io.earshot.dsp.decode.DecoderConfig;
+import io.earshot.telemetry.EnergyMeter;
+import io.earshot.telemetry.EnergyReportPublisher;
+import io.earshot.telemetry.WorkCounters;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running detector: the model session, the batching executor, the Kafka Streams application and the
+ * optional energy reporter. {@link #start} returns once the application is started (not necessarily
+ * running yet); {@link #close} stops everything, committing what was processed.
+ */
+public final class DetectorService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorService.class);
+
+    private final DetectionSettings settings;
+    private final OnnxModel model;
+    private final BatchingInferenceExecutor executor;
+    private final KafkaStreams streams;
+    private final EnergyReportPublisher energy;
+    private final DetectorMetrics metrics;
+
+    private DetectorService(DetectionSettings settings, OnnxModel model, BatchingInferenceExecutor executor,
+                            KafkaStreams streams, EnergyReportPublisher energy, DetectorMetrics metrics) {
+        this.settings = settings;
+        this.model = model;
+        this.executor = executor;
+        this.streams = streams;
+        this.energy = energy;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Loads and checks the model, creates missing topics (if configured) and starts the application.
+     *
+     * @throws io.earshot.detector.model.ModelException for a missing, unreadable or mismatched model
+     * @throws IllegalArgumentException                 for settings the model cannot satisfy
+     */
+    public static DetectorService start(DetectorConfig config, MeterRegistry registry) {
+        ModelManifest manifest = ManifestReader.read(ManifestReader.manifestPathFor(config.model()));
+        DetectionSettings settings = settings(config, manifest);
+        OnnxModel model = OnnxModel.load(config.model(), manifest, config.intraOpThreads());
+        WorkCounters work = new WorkCounters();
+        DetectorMetrics metrics = new DetectorMetrics(registry, work);
+        BatchingInferenceExecutor executor = new BatchingInferenceExecutor(model::run, config.inferenceThreads(),
+                config.maxBatch(), config.maxBatchWait(), metrics);
+        KafkaStreams streams = null;
+        EnergyReportPublisher energy = null;
+        try {
+            if (config.createTopics()) {
+                createTopics(config);
+            }
+            Topology topology = DetectorTopology.build(settings, executor, metrics, DetectorService::nowMicros);
+            streams = new KafkaStreams(topology, streamsProperties(config));
+            streams.setUncaughtExceptionHandler(e -> {
+                // Bad input never reaches here (it is dead-lettered); what does is a broken model or store.
+                LOG.error("detector stream thread failed; stopping the detector", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            if (config.energy() != null) {
+                energy = EnergyReportPublisher.start(config.energy(), EnergyMeter.detect(config.energy()), work,
+                        config.kafka(), config.topics().energy(), registry);
+            }
+            streams.start();
+            LOG.info("detector {} started: model {} {} ({} labels), window {} frames / hop {} frames, scores {}",
+                    config.applicationId(), manifest.name(), manifest.version(), manifest.labels().size(),
+                    settings.geometry().windowFrames(), settings.geometry().hopFrames(),
+                    config.emitScores() ? "on" : "off");
+            return new DetectorService(settings, model, executor, streams, energy, metrics);
+        } catch (RuntimeException e) {
+            if (streams != null) {
+                streams.close(Duration.ofSeconds(10));
+            }
+            if (energy != null) {
+                energy.close();
+            }
+            executor.close();
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Resolves window, hop and thresholds against the manifest. */
+    public static DetectionSettings settings(DetectorConfig config, ModelManifest manifest) {
+        int rate = manifest.sampleRate();
+        int frameHop = manifest.features().hopLength();
+        WindowGeometry geometry;
+        if (config.windowSeconds() == null && config.hopSeconds() == null) {
+            geometry = new WindowGeometry(manifest.windowFrames(), manifest.hopFrames(), manifest.timePooling(), frameHop);
+        } else {
+            double window = config.windowSeconds() != null ? config.windowSeconds()
+                    : manifest.windowFrames() * (double) frameHop / rate;
+            double hop = config.hopSeconds() != null ? config.hopSeconds()
+                    : manifest.hopFrames() * (double) frameHop / rate;
+            geometry = WindowGeometry.fromSeconds(window, hop, rate, frameHop, manifest.timePooling());
+        }
+        return new DetectionSettings(manifest, geometry, config.weighting(), decoders(manifest, config.thresholds()),
+                config.emitScores(), config.topics(), config.applyInterval());
+    }
+
+    /** The manifest's decoding rules with onset thresholds overridden; the hysteresis gap is kept. */
+    static List<DecoderConfig> decoders(ModelManifest manifest, Map<String, Double> overrides) {
+        for (String label : overrides.keySet()) {
+            if (manifest.labelIndex(label) < 0) {
+                throw new IllegalArgumentException("unknown label '" + label + "' in a threshold; the model's labels are "
+                        + manifest.labels());
+            }
+        }
+        List<DecoderConfig> out = new ArrayList<>(manifest.decoders());
+        for (Map.Entry<String, Double> o : overrides.entrySet()) {
+            int i = manifest.labelIndex(o.getKey());
+            DecoderConfig base = out.get(i);
+            double on = o.getValue();
+            double off = Math.max(0, Math.min(on, on - (base.thresholdOn() - base.thresholdOff())));
+            out.set(i, base.withThresholds(on, off));
+        }
+        return out;
+    }
+
+    static Properties streamsProperties(DetectorConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.putAll(config.kafka());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        if (config.stateDir() != null) {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        }
+        // Producer-side: score blocks and events are small, but be explicit about the record ceiling.
+        props.putIfAbsent(StreamsConfig.producerPrefix("max.request.size"), "1048576");
+        return props;
+    }
+
+    private static void createTopics(DetectorConfig config) {
+        Properties adminProps = new Properties();
+        adminProps.putAll(config.kafka());
+        Set<String> wanted = Set.of(config.topics().audio(), config.topics().events(), config.topics().scores(),
+                config.topics().audioDlq());
+        try (Admin admin = Admin.create(adminProps)) {
+            Set<String> existing = admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, java.util.Optional.of(config.topicPartitions()), java.util.Optional.empty()))
+                    .collect(Collectors.toList());
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create the detector's topics at "
+                    + config.kafka().getProperty("bootstrap.servers") + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    public DetectionSettings settings() {
+        return settings;
+    }
+
+    public DetectorMetrics metrics() {
+        return metrics;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Waits until the application is RUNNING (true) or the timeout passes or it fails (false). */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = streams.state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING
+                    || s == KafkaStreams.State.PENDING_SHUTDOWN) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        if (energy != null) {
+            energy.close();
+        }
+        executor.close();
+        model.close();
+        LOG.info("detector stopped");
+    }
+}

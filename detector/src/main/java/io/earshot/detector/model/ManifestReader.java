@@ -1,0 +1,214 @@
+package io.earshot.detector.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.earshot.dsp.decode.DecoderConfig;
+import io.earshot.dsp.decode.FrameGrid;
+import io.earshot.dsp.features.LogMelSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a model manifest ({@code earshot-model-manifest/1}, docs/model-manifest.md) and checks that it
+ * describes something this detector computes: a periodic-Hann power spectrum, HTK mel bands without
+ * area normalisation, a natural log, per-band normalisation. Every error names the file and the field.
+ */
+public final class ManifestReader {
+
+    public static final String FORMAT = "earshot-model-manifest/1";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ManifestReader() {
+    }
+
+    /** The manifest that belongs to a model file: same path with {@code .json} instead of {@code .onnx}. */
+    public static Path manifestPathFor(Path onnxPath) {
+        String name = onnxPath.getFileName().toString();
+        String base = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        return onnxPath.resolveSibling(base + ".json");
+    }
+
+    public static ModelManifest read(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new ModelException("model manifest " + path + " does not exist");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(path.toFile());
+        } catch (IOException e) {
+            throw new ModelException("model manifest " + path + " is not readable JSON: " + e.getMessage(), e);
+        }
+        return parse(root, path);
+    }
+
+    static ModelManifest parse(JsonNode root, Path path) {
+        Fields f = new Fields(path);
+        String format = f.text(root, "format");
+        if (!FORMAT.equals(format)) {
+            throw f.error("format", "is '" + format + "', this detector reads " + FORMAT);
+        }
+        List<String> labels = new ArrayList<>();
+        for (JsonNode l : f.array(root, "labels")) {
+            labels.add(l.asText());
+        }
+        JsonNode feat = f.object(root, "features");
+        f.expect(feat, "features.window", "hann_periodic");
+        f.expect(feat, "features.spectrum", "power");
+        JsonNode mel = f.object(feat, "mel");
+        f.expect(mel, "features.mel.scale", "htk");
+        f.expect(mel, "features.mel.norm", "none");
+        JsonNode log = f.object(feat, "log");
+        f.expect(log, "features.log.type", "ln");
+        if (feat.path("center").asBoolean(false)) {
+            throw f.error("features.center", "is true; frames must start at sample i * hop_length (no centring)");
+        }
+        int nMels = f.integer(mel, "n_mels");
+        JsonNode norm = f.object(feat, "normalization");
+        float[] mean;
+        float[] std;
+        String normType = f.text(norm, "type");
+        if (normType.equals("per_band")) {
+            mean = f.floats(norm, "mean", nMels);
+            std = f.floats(norm, "std", nMels);
+        } else if (normType.equals("none")) {
+            mean = new float[nMels];
+            std = new float[nMels];
+            java.util.Arrays.fill(std, 1f);
+        } else {
+            throw f.error("features.normalization.type", "is '" + normType + "', expected per_band or none");
+        }
+        LogMelSpec spec;
+        try {
+            spec = new LogMelSpec(f.integer(feat, "sample_rate"), f.integer(feat, "n_fft"), f.integer(feat, "win_length"),
+                    f.integer(feat, "hop_length"), nMels, f.number(mel, "fmin"), f.number(mel, "fmax"),
+                    f.number(log, "offset"), mean, std);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException("model manifest " + path + ": " + e.getMessage(), e);
+        }
+        JsonNode input = f.object(root, "input");
+        JsonNode output = f.object(root, "output");
+        int pooling = f.integer(output, "time_pooling");
+        int frameHop = f.integer(output, "frame_hop_samples");
+        if (pooling < 1 || frameHop != spec.hopLength() * pooling) {
+            throw f.error("output.frame_hop_samples", "is " + frameHop + ", must be hop_length x time_pooling = "
+                    + spec.hopLength() * pooling);
+        }
+        FrameGrid grid = new FrameGrid(f.integer(output, "frame_offset_samples"), frameHop);
+        JsonNode window = f.object(root, "window");
+        int windowFrames = f.integer(window, "frames");
+        int hopFrames = f.integer(window, "hop_frames");
+        List<DecoderConfig> decoders = decoders(f, f.object(root, "decoding"), labels, frameHop / (double) spec.sampleRate());
+        try {
+            return new ModelManifest(f.text(root, "name"), f.text(root, "version"), labels, spec,
+                    f.text(input, "name"), f.text(output, "frame_probs"), pooling, windowFrames, hopFrames, grid,
+                    decoders, path);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException("model manifest " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Per-label decoding rules; durations in seconds become output frames the way the training side
+     * decodes: an event lasts at least min_duration_s, and events at most max_gap_s apart merge.
+     */
+    private static List<DecoderConfig> decoders(Fields f, JsonNode d, List<String> labels, double frameSec) {
+        List<DecoderConfig> out = new ArrayList<>(labels.size());
+        for (String label : labels) {
+            double on = f.number(f.object(d, "threshold_on"), label);
+            double off = f.number(f.object(d, "threshold_off"), label);
+            int median = f.integer(f.object(d, "median_filter_frames"), label);
+            double minSec = f.number(f.object(d, "min_duration_s"), label);
+            double gapSec = f.number(f.object(d, "max_gap_s"), label);
+            int minFrames = (int) Math.max(1, Math.ceil(minSec / frameSec - 1e-9));
+            int gapFrames = (int) Math.max(0, Math.floor(gapSec / frameSec + 1e-9));
+            try {
+                out.add(new DecoderConfig(on, off, median, minFrames, gapFrames));
+            } catch (IllegalArgumentException e) {
+                throw f.error("decoding of " + label, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** Field access that names the missing or wrong field. */
+    private record Fields(Path path) {
+
+        ModelException error(String field, String problem) {
+            return new ModelException("model manifest " + path + ": field '" + field + "' " + problem);
+        }
+
+        JsonNode get(JsonNode parent, String name) {
+            JsonNode n = parent.get(name);
+            if (n == null || n.isNull()) {
+                throw error(name, "is missing");
+            }
+            return n;
+        }
+
+        JsonNode object(JsonNode parent, String name) {
+            JsonNode n = get(parent, name);
+            if (!n.isObject()) {
+                throw error(name, "must be an object");
+            }
+            return n;
+        }
+
+        JsonNode array(JsonNode parent, String name) {
+            JsonNode n = get(parent, name);
+            if (!n.isArray()) {
+                throw error(name, "must be an array");
+            }
+            return n;
+        }
+
+        String text(JsonNode parent, String name) {
+            JsonNode n = get(parent, name);
+            if (!n.isTextual()) {
+                throw error(name, "must be a string");
+            }
+            return n.asText();
+        }
+
+        int integer(JsonNode parent, String name) {
+            JsonNode n = get(parent, name);
+            if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+                throw error(name, "must be an integer, got " + n);
+            }
+            return n.asInt();
+        }
+
+        double number(JsonNode parent, String name) {
+            JsonNode n = get(parent, name);
+            if (!n.isNumber()) {
+                throw error(name, "must be a number, got " + n);
+            }
+            return n.asDouble();
+        }
+
+        float[] floats(JsonNode parent, String name, int expected) {
+            JsonNode n = array(parent, name);
+            if (n.size() != expected) {
+                throw error(name, "has " + n.size() + " values, expected " + expected);
+            }
+            float[] out = new float[expected];
+            for (int i = 0; i < expected; i++) {
+                if (!n.get(i).isNumber()) {
+                    throw error(name + "[" + i + "]", "must be a number");
+                }
+                out[i] = (float) n.get(i).asDouble();
+            }
+            return out;
+        }
+
+        void expect(JsonNode parent, String qualified, String value) {
+            String leaf = qualified.substring(qualified.lastIndexOf('.') + 1);
+            String got = text(parent, leaf);
+            if (!got.equals(value)) {
+                throw error(qualified, "is '" + got + "'; this detector computes only '" + value + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.earshot.detector.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One ONNX Runtime session of the sound event detection model, checked against its manifest.
+ *
+ * <p>A process holds one instance per model and shares it between stream threads: {@code OrtSession.run}
+ * is thread-safe, and one session keeps a single copy of the weights.
+ */
+public final class OnnxModel implements AutoCloseable {
+
+    private final ModelManifest manifest;
+    private final Path path;
+    private final OrtSession session;
+
+    private OnnxModel(ModelManifest manifest, Path path, OrtSession session) {
+        this.manifest = manifest;
+        this.path = path;
+        this.session = session;
+    }
+
+    /**
+     * Loads the model at {@code onnxPath} with {@code intraOpThreads} threads per inference and checks
+     * that its inputs and outputs are the ones the manifest describes.
+     *
+     * @throws ModelException naming the file when it is missing, unreadable, not an ONNX model, or
+     *                        does not match the manifest
+     */
+    public static OnnxModel load(Path onnxPath, ModelManifest manifest, int intraOpThreads) {
+        if (intraOpThreads < 1) {
+            throw new IllegalArgumentException("intra-op threads must be at least 1, got " + intraOpThreads);
+        }
+        if (!Files.isRegularFile(onnxPath)) {
+            throw new ModelException("model file " + onnxPath + " does not exist");
+        }
+        if (!Files.isReadable(onnxPath)) {
+            throw new ModelException("model file " + onnxPath + " is not readable");
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(onnxPath.toString(), options);
+        } catch (OrtException e) {
+            throw new ModelException("model file " + onnxPath + " cannot be loaded by ONNX Runtime: " + e.getMessage(), e);
+        }
+        try {
+            validate(onnxPath, manifest, session);
+        } catch (RuntimeException | OrtException e) {
+            closeQuietly(session);
+            if (e instanceof ModelException me) {
+                throw me;
+            }
+            throw new ModelException("model file " + onnxPath + " cannot be inspected: " + e.getMessage(), e);
+        }
+        return new OnnxModel(manifest, onnxPath, session);
+    }
+
+    private static void validate(Path onnxPath, ModelManifest m, OrtSession session) throws OrtException {
+        String where = "model " + onnxPath + " does not match its manifest " + m.source() + ": ";
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        NodeInfo input = inputs.get(m.inputName());
+        if (input == null) {
+            throw new ModelException(where + "no input named '" + m.inputName() + "' (the model has " + inputs.keySet() + ")");
+        }
+        requireShape(where, input, m.inputName(), m.nMels());
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        NodeInfo frames = outputs.get(m.frameOutputName());
+        if (frames == null) {
+            throw new ModelException(where + "no output named '" + m.frameOutputName() + "' (the model has " + outputs.keySet() + ")");
+        }
+        requireShape(where, frames, m.frameOutputName(), m.labels().size());
+    }
+
+    /** Requires a float tensor of rank 3 whose last dimension is {@code lastDim} (or symbolic). */
+    private static void requireShape(String where, NodeInfo node, String name, int lastDim) {
+        ValueInfo info = node.getInfo();
+        if (!(info instanceof TensorInfo tensor)) {
+            throw new ModelException(where + "'" + name + "' is not a tensor");
+        }
+        if (tensor.type != OnnxJavaType.FLOAT) {
+            throw new ModelException(where + "'" + name + "' holds " + tensor.type + ", expected FLOAT");
+        }
+        long[] shape = tensor.getShape();
+        if (shape.length != 3) {
+            throw new ModelException(where + "'" + name + "' has rank " + shape.length + ", expected [batch, time, " + lastDim + "]");
+        }
+        if (shape[2] >= 0 && shape[2] != lastDim) {
+            throw new ModelException(where + "'" + name + "' has " + shape[2] + " values per frame, the manifest says " + lastDim);
+        }
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Runs a batch of windows of equal length: {@code windows[b][t][mel]} normalised log-mel frames.
+     * Returns frame probabilities {@code [b][outputFrame][label]}.
+     */
+    public float[][][] run(float[][][] windows) {
+        int batch = windows.length;
+        if (batch == 0) {
+            return new float[0][][];
+        }
+        int time = windows[0].length;
+        int mels = manifest.nMels();
+        FloatBuffer buffer = ByteBuffer.allocateDirect(batch * time * mels * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (float[][] window : windows) {
+            if (window.length != time) {
+                throw new IllegalArgumentException("windows of one batch must have equal length: " + window.length + " vs " + time);
+            }
+            for (float[] frame : window) {
+                buffer.put(frame, 0, mels);
+            }
+        }
+        buffer.flip();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, new long[] {batch, time, mels});
+             OrtSession.Result result = session.run(Map.of(manifest.inputName(), tensor),
+                     Set.of(manifest.frameOutputName()))) {
+            Object value = result.get(0).getValue();
+            return (float[][][]) value;
+        } catch (OrtException e) {
+            throw new IllegalStateException("inference failed in model " + path + " for a batch of " + batch
+                    + " windows of " + time + " frames: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(session);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException ignored) {
+            // closing releases native memory; there is nothing left to do if it reports an error
+        }
+    }
+}
