@@ -1,18 +1,160 @@
 package io.earshot.launcher;
 
+import io.earshot.detector.DetectorConfig;
+import io.earshot.detector.DetectorService;
+import io.earshot.telemetry.EnergyConfig;
+import io.earshot.telemetry.MetricsEndpoint;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder so that Main compiles; the owner of this command replaces the whole file. */
-@Command(name = "detect", mixinStandardHelpOptions = true, description = "Run the sound event detector (Kafka Streams + ONNX Runtime).")
+/** {@code earshot detect}: the Kafka Streams detector until Ctrl-C. */
+@Command(name = "detect", mixinStandardHelpOptions = true,
+        description = {"Run the sound event detector (Kafka Streams + ONNX Runtime).",
+                "Reads audio chunks from <prefix>audio, writes events to <prefix>events, frame scores to "
+                        + "<prefix>scores and unusable records to <prefix>audio.dlq. Ctrl-C stops it cleanly."})
 public final class DetectCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--model", paramLabel = "FILE", defaultValue = "models/earshot-sed-v1.onnx",
+            description = "ONNX model; its manifest is the same path with .json (default: ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--window-s", paramLabel = "SECONDS",
+            description = "Analysis window length (default: the manifest's, about 10 s).")
+    Double windowSeconds;
+
+    @Option(names = "--hop-s", paramLabel = "SECONDS",
+            description = "Hop between windows (default: the manifest's, about 5 s: every frame is seen by two windows).")
+    Double hopSeconds;
+
+    @Option(names = "--threshold", paramLabel = "LABEL=VALUE",
+            description = "Onset threshold of one label, repeatable, e.g. --threshold Speech=0.6.")
+    Map<String, Double> thresholds = new LinkedHashMap<>();
+
+    @Option(names = "--no-scores", description = "Do not publish frame scores.")
+    boolean noScores;
+
+    @Option(names = "--application-id", paramLabel = "ID", defaultValue = DetectorConfig.DEFAULT_APPLICATION_ID,
+            description = "Kafka Streams application id: group, state and changelog names (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--stream-threads", paramLabel = "N", defaultValue = "1",
+            description = "Kafka Streams threads (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
+
+    @Option(names = "--intra-op-threads", paramLabel = "N", defaultValue = "1",
+            description = "ONNX Runtime threads per inference (default: ${DEFAULT-VALUE}).")
+    int intraOpThreads;
+
+    @Option(names = "--inference-threads", paramLabel = "N", defaultValue = "1",
+            description = "Threads running model batches (default: ${DEFAULT-VALUE}).")
+    int inferenceThreads;
+
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "32",
+            description = "Most windows per model call (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--max-batch-wait-ms", paramLabel = "MS", defaultValue = "5",
+            description = "How long a batch waits for more windows (default: ${DEFAULT-VALUE}).")
+    long maxBatchWaitMs;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".earshot/detector-state",
+            description = "Kafka Streams state directory (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--energy-interval-s", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Energy report interval; 0 turns energy reports off (default: ${DEFAULT-VALUE}).")
+    double energyIntervalSeconds;
+
+    @Option(names = "--instance-id", paramLabel = "ID",
+            description = "Instance id of energy reports (default: application id and host name).")
+    String instanceId;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("'detect' is not available in this build yet");
+    public Integer call() throws Exception {
+        DetectorConfig config = DetectorConfig.builder(kafka.kafkaProperties())
+                .topics(kafka.topics())
+                .model(model)
+                .windowSeconds(windowSeconds)
+                .hopSeconds(hopSeconds)
+                .thresholds(thresholds)
+                .emitScores(!noScores)
+                .applicationId(applicationId)
+                .streamThreads(streamThreads)
+                .intraOpThreads(intraOpThreads)
+                .inferenceThreads(inferenceThreads)
+                .maxBatch(maxBatch)
+                .maxBatchWait(Duration.ofMillis(maxBatchWaitMs))
+                .stateDir(stateDir)
+                .energy(energyConfig())
+                .build();
+        Thread hook = new Thread(this::stopAndWait, "earshot-detect-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (MetricsEndpoint metrics = common.metricsPort().isPresent()
+                     ? MetricsEndpoint.start("detector", common.metricsPort().getAsInt())
+                     : MetricsEndpoint.withoutHttp("detector");
+             DetectorService detector = DetectorService.start(config, metrics.registry())) {
+            spec.commandLine().getOut().printf("Detector %s reading %s from %s, model %s (window %.2f s, hop %.2f s)%s. Ctrl-C stops it.%n",
+                    applicationId, config.topics().audio(), kafka.bootstrapServers(), model,
+                    detector.settings().geometry().windowSeconds(detector.settings().manifest().sampleRate()),
+                    detector.settings().geometry().hopSeconds(detector.settings().manifest().sampleRate()),
+                    metrics.serving() ? ", metrics on " + metrics.uri() : "");
+            spec.commandLine().getOut().flush();
+            stopRequested.await();
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // already shutting down (Ctrl-C): nothing to remove
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    private EnergyConfig energyConfig() throws Exception {
+        if (energyIntervalSeconds <= 0) {
+            return null;
+        }
+        String id = instanceId != null ? instanceId : applicationId + "-" + InetAddress.getLocalHost().getHostName();
+        EnergyConfig d = EnergyConfig.defaults(id);
+        return new EnergyConfig(id, Duration.ofMillis(Math.round(energyIntervalSeconds * 1000)), d.gridGramsCo2ePerKwh(),
+                d.preferRapl(), d.powercapRoot(), d.wattsPerCore(), d.memoryWattsPerGib());
+    }
+
+    /** Asks a running command to stop; {@link #call()} then closes the detector and returns. */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    private void stopAndWait() {
+        stop();
+        try {
+            stopped.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
