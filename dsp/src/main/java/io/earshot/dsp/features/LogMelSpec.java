@@ -51,6 +51,44 @@ public record LogMelSpec(int sampleRate, int nFft, int winLength, int hopLength,
         return earshotV1(new float[64], ones);
     }
 
+    /**
+     * Reads the {@code features} object of a model manifest (docs/model-manifest.md), as a JSON parser
+     * gives it: nested maps, lists and numbers. Only what {@link LogMelExtractor} computes is accepted
+     * (periodic Hann, no centring, power spectrum, HTK mel without norm, natural log, per-band or no
+     * normalisation); anything else is refused with a message naming the field, so a model that
+     * expects other features cannot run on wrong inputs.
+     */
+    public static LogMelSpec fromManifestFeatures(java.util.Map<String, ?> features) {
+        ManifestFields f = new ManifestFields(features, "features");
+        f.requireText("window", "hann_periodic");
+        if (features.containsKey("center") && !Boolean.FALSE.equals(features.get("center"))) {
+            throw new IllegalArgumentException("manifest features.center: only false is supported, got " + features.get("center"));
+        }
+        f.requireText("spectrum", "power");
+        ManifestFields mel = f.object("mel");
+        mel.requireText("scale", "htk");
+        mel.requireText("norm", "none");
+        ManifestFields log = f.object("log");
+        log.requireText("type", "ln");
+        int nMels = mel.integer("n_mels");
+        ManifestFields norm = f.object("normalization");
+        float[] mean;
+        float[] std;
+        String normType = norm.text("type");
+        if (normType.equals("per_band")) {
+            mean = norm.floats("mean");
+            std = norm.floats("std");
+        } else if (normType.equals("none")) {
+            mean = new float[nMels];
+            std = new float[nMels];
+            Arrays.fill(std, 1f);
+        } else {
+            throw new IllegalArgumentException("manifest features.normalization.type: expected per_band or none, got " + normType);
+        }
+        return new LogMelSpec(f.integer("sample_rate"), f.integer("n_fft"), f.integer("win_length"),
+                f.integer("hop_length"), nMels, mel.number("fmin"), mel.number("fmax"), log.number("offset"), mean, std);
+    }
+
     /** The same features with other normalisation statistics. */
     public LogMelSpec withNormalisation(float[] newMean, float[] newStd) {
         return new LogMelSpec(sampleRate, nFft, winLength, hopLength, nMels, fmin, fmax, logOffset, newMean, newStd);
