@@ -1,7 +1,7 @@
 package io.earshot.sink;
 
 import io.earshot.protocol.SoundEvent;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,9 +20,9 @@ final class ConsoleEventOutput implements EventOutput {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-    private final PrintStream out;
+    private final PrintWriter out;
 
-    ConsoleEventOutput(PrintStream out) {
+    ConsoleEventOutput(PrintWriter out) {
         this.out = out;
     }
 

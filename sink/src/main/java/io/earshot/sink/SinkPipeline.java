@@ -6,7 +6,7 @@ import io.earshot.protocol.JsonSerde;
 import io.earshot.protocol.SoundEvent;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +26,7 @@ final class SinkPipeline implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkPipeline.class);
 
     private final SinkConfig config;
-    private final PrintStream console;
+    private final PrintWriter console;
     private final SinkMetrics metrics;
     private final List<EventOutput> eventOutputs = new ArrayList<>();
     private final ScoreTableOutput scores;
@@ -35,7 +35,7 @@ final class SinkPipeline implements Closeable {
     private final JsonSerde<FrameScores> scoreSerde = JsonSerde.frameScores();
     private final JsonSerde<EnergyReport> energySerde = JsonSerde.energyReports();
 
-    SinkPipeline(SinkConfig config, PrintStream console, SinkMetrics metrics) throws IOException {
+    SinkPipeline(SinkConfig config, PrintWriter console, SinkMetrics metrics) throws IOException {
         this.config = config;
         this.console = console;
         this.metrics = metrics;

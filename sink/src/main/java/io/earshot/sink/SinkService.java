@@ -2,7 +2,7 @@ package io.earshot.sink;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -52,7 +52,7 @@ public final class SinkService implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    private SinkService(SinkConfig config, PrintStream console, MeterRegistry registry) throws IOException {
+    private SinkService(SinkConfig config, PrintWriter console, MeterRegistry registry) throws IOException {
         this.config = config;
         this.metrics = new SinkMetrics(registry);
         this.pipeline = new SinkPipeline(config, console, metrics);
@@ -74,7 +74,7 @@ public final class SinkService implements AutoCloseable {
      * @param registry where the sink's meters are registered
      * @throws IOException when an output file cannot be opened or read
      */
-    public static SinkService start(SinkConfig config, PrintStream console, MeterRegistry registry) throws IOException {
+    public static SinkService start(SinkConfig config, PrintWriter console, MeterRegistry registry) throws IOException {
         config.requireAnOutput();
         SinkService service = new SinkService(config, console, registry);
         service.thread.start();

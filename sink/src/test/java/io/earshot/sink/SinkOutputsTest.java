@@ -9,7 +9,7 @@ import io.earshot.protocol.EnergyReport;
 import io.earshot.protocol.SoundEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +116,7 @@ class SinkOutputsTest {
     @Test
     void pipelineSkipsBadRecordsAndKeepsTheGoodOnesAround() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        PrintWriter console = new PrintWriter(bytes, true, StandardCharsets.UTF_8);
         var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         SinkConfig config = SinkConfig.forBootstrap("unused:9092").withConsole(true).withJsonl(dir.resolve("e.jsonl"));
         try (SinkPipeline p = new SinkPipeline(config, console, new SinkMetrics(registry))) {

@@ -17,7 +17,7 @@ import io.earshot.telemetry.MetricsEndpoint;
 import io.earshot.telemetry.PrometheusScrape;
 import io.earshot.telemetry.WorkCounters;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -166,7 +166,7 @@ class SinkServiceTest {
         }
 
         ByteArrayOutputStream consoleBytes = new ByteArrayOutputStream();
-        PrintStream console = new PrintStream(consoleBytes, true, StandardCharsets.UTF_8);
+        PrintWriter console = new PrintWriter(consoleBytes, true, StandardCharsets.UTF_8);
         Path jsonl = dir.resolve("out/events.jsonl");
         Path tsv = dir.resolve("out/events.tsv");
         Path scores = dir.resolve("out/scores");
@@ -247,7 +247,7 @@ class SinkServiceTest {
         Path tsv = dir.resolve("events.tsv");
         Path scores = dir.resolve("scores");
         SinkConfig config = new SinkConfig(clientProps(), topics, "sink-restart", false, jsonl, tsv, scores, false);
-        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        PrintWriter quiet = new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
         try (KafkaProducer<String, byte[]> p = producer(null)) {
             for (int i = 0; i < 3; i++) {
