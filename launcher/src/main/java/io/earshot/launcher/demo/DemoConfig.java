@@ -1,0 +1,37 @@
+package io.earshot.launcher.demo;
+
+import io.earshot.ingest.replay.Pacing;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What {@code earshot demo} runs on and how.
+ *
+ * @param audio        directory (or file) of WAV soundscapes to replay, one source per file
+ * @param groundTruth  DCASE event list of the audio
+ * @param durations    DCASE durations file of the audio
+ * @param model        the ONNX model (its manifest next to it)
+ * @param pacing       replay speed: max speed by default, real time with --realtime
+ * @param chunkMillis  audio per chunk record
+ * @param printEvents  print events live as they are detected
+ * @param json         where to write the JSON report, or null
+ * @param workDir      parent of the temporary directory, null for the system's temp dir
+ * @param keepData     keep the temporary directory (broker data, outputs) instead of deleting it
+ * @param timeout      longest wait for the detector to finish after the replay ended
+ */
+public record DemoConfig(Path audio, Path groundTruth, Path durations, Path model, Pacing pacing, int chunkMillis,
+                         boolean printEvents, Path json, Path workDir, boolean keepData, Duration timeout) {
+
+    public DemoConfig {
+        Objects.requireNonNull(audio, "audio");
+        Objects.requireNonNull(groundTruth, "groundTruth");
+        Objects.requireNonNull(durations, "durations");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(pacing, "pacing");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the demo's timeout must be positive, got " + timeout);
+        }
+    }
+}

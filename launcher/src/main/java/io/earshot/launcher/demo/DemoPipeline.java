@@ -1,0 +1,146 @@
+package io.earshot.launcher.demo;
+
+import io.earshot.broker.BrokerConfig;
+import io.earshot.broker.EmbeddedKafkaBroker;
+import io.earshot.detector.DetectorConfig;
+import io.earshot.detector.DetectorService;
+import io.earshot.ingest.replay.ReplayConfig;
+import io.earshot.ingest.replay.ReplayJob;
+import io.earshot.ingest.replay.ReplaySummary;
+import io.earshot.protocol.Topics;
+import io.earshot.sink.SinkConfig;
+import io.earshot.sink.SinkService;
+import io.earshot.telemetry.EnergyConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo's pipeline in one process: in-process broker, detector, sink, replay of the audio; returns
+ * once every final event is written. Each part is the same service the separate commands run.
+ */
+final class DemoPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoPipeline.class);
+    static final String APPLICATION_ID = "earshot-demo-detector";
+    private static final int PARTITIONS = 4;
+    private static final int PARALLEL_SOURCES = 4;
+    private static final Duration ENERGY_INTERVAL = Duration.ofSeconds(5);
+
+    private DemoPipeline() {
+    }
+
+    static DemoRun run(DemoConfig config, DemoWorkspace workspace, PrintWriter console, MeterRegistry registry)
+            throws Exception {
+        long t0 = System.nanoTime();
+        Topics topics = Topics.defaults();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new BrokerConfig(workspace.brokerDir(), 0))) {
+            Properties kafka = new Properties();
+            kafka.put("bootstrap.servers", broker.bootstrapServers());
+            createTopics(kafka, topics);
+
+            DetectorConfig detectorConfig = DetectorConfig.builder(kafka)
+                    .topics(topics)
+                    .model(config.model())
+                    .applicationId(APPLICATION_ID)
+                    .stateDir(workspace.streamsStateDir())
+                    .emitScores(true)
+                    .energy(EnergyConfig.defaults("demo").withReportInterval(ENERGY_INTERVAL))
+                    .build();
+            SinkConfig sinkConfig = SinkConfig.forBootstrap(broker.bootstrapServers())
+                    .withTopics(topics)
+                    .withGroupId("earshot-demo-sink")
+                    .withConsole(config.printEvents())
+                    .withTsv(workspace.eventsTsv())
+                    .withScoresDir(workspace.scoresDir())
+                    .withEnergy(true);
+
+            DetectorService detector = DetectorService.start(detectorConfig, registry);
+            boolean detectorOpen = true;
+            try (SinkService sink = SinkService.start(sinkConfig, console, registry)) {
+                if (!detector.awaitRunning(Duration.ofSeconds(60))) {
+                    throw new IllegalStateException("the detector did not start (state " + detector.state() + ")");
+                }
+                double startup = seconds(System.nanoTime() - t0);
+                LOG.info("demo pipeline up in {} s; replaying {}", String.format("%.1f", startup), config.audio());
+
+                long replayStart = System.nanoTime();
+                ReplaySummary replay = new ReplayJob(replayConfig(config), kafka, topics, registry).run();
+                if (replay.sources().isEmpty()) {
+                    throw new IllegalArgumentException("no WAV files to replay in " + config.audio());
+                }
+                DetectorCatchUp.await(kafka, APPLICATION_ID, topics.audio(), config.timeout(),
+                        () -> isAlive(detector.state()));
+                awaitSink(sink, config.timeout());
+                double process = seconds(System.nanoTime() - replayStart);
+
+                // Closing the detector publishes its last energy report; the sink then reads it too.
+                detector.close();
+                detectorOpen = false;
+                awaitSink(sink, config.timeout());
+                return new DemoRun(detector.settings().manifest().labels(), workspace.eventsTsv(), workspace.scoresDir(),
+                        replay, sink.energyTotals().total(), startup, process);
+            } finally {
+                if (detectorOpen) {
+                    detector.close();
+                }
+            }
+        }
+    }
+
+    static ReplayConfig replayConfig(DemoConfig config) {
+        return ReplayConfig.of(List.of(config.audio()))
+                .withPacing(config.pacing())
+                .withChunkMillis(config.chunkMillis())
+                .withParallelSources(PARALLEL_SOURCES)
+                .withProgressInterval(Duration.ofSeconds(5));
+    }
+
+    private static void awaitSink(SinkService sink, Duration timeout) throws InterruptedException, TimeoutException {
+        if (!sink.awaitCaughtUp(timeout)) {
+            Throwable failure = sink.failure();
+            if (failure != null) {
+                throw new IllegalStateException("the sink failed: " + failure.getMessage(), failure);
+            }
+            throw new TimeoutException("the sink had not written every event after " + timeout.toSeconds() + " s");
+        }
+    }
+
+    private static boolean isAlive(KafkaStreams.State state) {
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
+                || state == KafkaStreams.State.CREATED;
+    }
+
+    /** All topics up front: the sink subscribes to the energy topic before the first report creates it. */
+    private static void createTopics(Properties kafka, Topics topics) throws InterruptedException {
+        try (Admin admin = Admin.create(kafka)) {
+            List<NewTopic> wanted = List.of(
+                    new NewTopic(topics.audio(), Optional.of(PARTITIONS), Optional.empty()),
+                    new NewTopic(topics.events(), Optional.of(PARTITIONS), Optional.empty()),
+                    new NewTopic(topics.scores(), Optional.of(PARTITIONS), Optional.empty()),
+                    new NewTopic(topics.audioDlq(), Optional.of(1), Optional.empty()),
+                    new NewTopic(topics.energy(), Optional.of(1), Optional.empty()));
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create the demo's topics: " + e.getMessage(), e);
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}
