@@ -38,14 +38,19 @@ class GoldenFeaturesTest {
     Stream<DynamicTest> javaFeaturesMatchThePythonGoldenFiles() throws IOException {
         Path manifest = repoRoot().resolve("models/earshot-sed-v1.json");
         Path golden = repoRoot().resolve("models/golden");
-        assumeTrue(Files.isRegularFile(manifest), "no model manifest yet at " + manifest);
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(golden)) {
             try (Stream<Path> s = Files.list(golden)) {
                 s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
             }
         }
-        assumeTrue(!files.isEmpty(), "no golden feature files yet in " + golden);
+        if (!Files.isRegularFile(manifest) || files.isEmpty()) {
+            // Reported as skipped (not silently absent) until training commits the model and its golden files.
+            return Stream.of(DynamicTest.dynamicTest("golden files present", () -> {
+                assumeTrue(Files.isRegularFile(manifest), "no model manifest yet at " + manifest);
+                assumeTrue(false, "no golden feature files yet in " + golden);
+            }));
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> doc = JSON.readValue(manifest.toFile(), Map.class);
         @SuppressWarnings("unchecked")
