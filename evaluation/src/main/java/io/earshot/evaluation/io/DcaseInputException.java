@@ -4,7 +4,7 @@ package io.earshot.evaluation.io;
  * Bad evaluation input: a malformed row, an unknown file or class, an impossible time.
  * The message always names the offending file and, where there is one, the line.
  */
-public final class DcaseInputException extends RuntimeException {
+public final class DcaseInputException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     public DcaseInputException(String message) {

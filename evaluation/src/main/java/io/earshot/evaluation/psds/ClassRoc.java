@@ -56,13 +56,17 @@ public final class ClassRoc {
         return efpr;
     }
 
-    /** The TPR at eFPR {@code x}: the value of the last step at or before x. */
-    double tprAt(double x) {
-        int i = Arrays.binarySearch(efpr, x);
-        if (i < 0) {
-            i = -i - 2;
+    /** The TPR at each of the ascending eFPR values {@code xs}: the value of the last step at or before it. */
+    double[] tprAt(double[] xs) {
+        double[] out = new double[xs.length];
+        int step = -1;
+        for (int i = 0; i < xs.length; i++) {
+            while (step + 1 < efpr.length && efpr[step + 1] <= xs[i]) {
+                step++;
+            }
+            out[i] = step < 0 ? 0.0 : tpr[step];
         }
-        return i < 0 ? 0.0 : tpr[i];
+        return out;
     }
 
     /** Area under the staircase from 0 to {@code maxEfpr}, divided by maxEfpr (a single-class PSDS). */

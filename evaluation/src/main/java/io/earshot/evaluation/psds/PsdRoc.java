@@ -2,7 +2,6 @@ package io.earshot.evaluation.psds;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * The PSD-ROC: at every eFPR where some class's staircase steps, the effective TPR
@@ -19,27 +18,47 @@ public final class PsdRoc {
         this.etpr = etpr;
     }
 
-    static PsdRoc combine(List<ClassRoc> classes, double alphaSt) {
-        TreeSet<Double> union = new TreeSet<>();
+    /**
+     * @param limit points with a higher eFPR are left out (sed_scores_eval cuts at max_efpr;
+     *              psds_eval keeps the whole curve: pass infinity)
+     */
+    static PsdRoc combine(List<ClassRoc> classes, double alphaSt, double limit) {
+        int total = 0;
+        for (ClassRoc roc : classes) {
+            total += roc.efpr().length;
+        }
+        double[] all = new double[total];
+        int n = 0;
         for (ClassRoc roc : classes) {
             for (double x : roc.efpr()) {
-                union.add(x);
+                if (x <= limit) {
+                    all[n++] = x;
+                }
             }
         }
-        double[] xs = union.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(all, 0, n);
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            if (distinct == 0 || all[i] != all[distinct - 1]) {
+                all[distinct++] = all[i];
+            }
+        }
+        double[] xs = Arrays.copyOf(all, distinct);
         double[] ys = new double[xs.length];
         int k = classes.size();
-        double[] tpr = new double[k];
+        double[][] tpr = new double[k][];
+        for (int c = 0; c < k; c++) {
+            tpr[c] = classes.get(c).tprAt(xs);
+        }
         for (int i = 0; i < xs.length; i++) {
             double sum = 0;
             for (int c = 0; c < k; c++) {
-                tpr[c] = classes.get(c).tprAt(xs[i]);
-                sum += tpr[c];
+                sum += tpr[c][i];
             }
             double mean = sum / k;
             double squares = 0;
             for (int c = 0; c < k; c++) {
-                double d = tpr[c] - mean;
+                double d = tpr[c][i] - mean;
                 squares += d * d;
             }
             double std = Math.sqrt(squares / k);

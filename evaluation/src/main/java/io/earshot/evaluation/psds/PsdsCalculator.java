@@ -106,7 +106,10 @@ final class PsdsCalculator {
     /** Builds the result from each active class's ROC (listed in {@link #activeClasses()} order). */
     PsdsResult result(List<ClassRoc> rocs, List<OperatingPointRates> operatingPoints, PsdsResult.Source source,
                       int thresholds) {
-        PsdRoc roc = PsdRoc.combine(rocs, scenario.alphaSt());
+        // psds_eval reports the whole curve; sed_scores_eval (and its potentially huge exact
+        // curves) only the part up to max_efpr, which is all the score depends on
+        double limit = source == PsdsResult.Source.SCORES ? scenario.maxEfpr() : Double.POSITIVE_INFINITY;
+        PsdRoc roc = PsdRoc.combine(rocs, scenario.alphaSt(), limit);
         Map<String, Double> single = new LinkedHashMap<>();
         List<String> names = activeClassNames();
         for (int i = 0; i < names.size(); i++) {

@@ -11,8 +11,9 @@ import java.util.Map;
  * @param singleClass     per class, the area under its own ROC up to max_efpr / max_efpr
  * @param operatingPoints the operating points kept (identical tables count once), with their
  *                        rates; empty when computed exactly from score tables
- * @param thresholds      for score tables, the number of distinct decision thresholds swept;
- *                        for detection files, the number of tables given
+ * @param thresholds      for score tables, the number of distinct scores at which some class's
+ *                        counts change (the distinct operating points); for detection files,
+ *                        the number of tables given
  */
 public record PsdsResult(PsdsScenario scenario, double value, PsdRoc roc, Map<String, Double> singleClass,
                          List<String> classes, List<OperatingPointRates> operatingPoints, Source source,

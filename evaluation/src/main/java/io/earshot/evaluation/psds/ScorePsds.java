@@ -28,7 +28,7 @@ public final class ScorePsds {
         IntersectionCounter counter = calc.counter();
         int classes = counter.classes().size();
         List<ClassRoc> rocs = new ArrayList<>();
-        int thresholds = 0;
+        List<double[]> changeScores = new ArrayList<>();
         for (int c : calc.activeClasses()) {
             List<Change> changes = new ArrayList<>();
             for (String file : reference.durations().files()) {
@@ -40,6 +40,7 @@ public final class ScorePsds {
             int tp = 0;
             int fp = 0;
             int[] ct = new int[classes];
+            double[] scoresOfClass = new double[changes.size()];
             int distinct = 0;
             for (int i = 0; i < changes.size(); i++) {
                 Change change = changes.get(i);
@@ -50,15 +51,15 @@ public final class ScorePsds {
                 }
                 boolean lastOfScore = i + 1 == changes.size() || changes.get(i + 1).score != change.score;
                 if (lastOfScore) {
-                    distinct++;
+                    scoresOfClass[distinct++] = change.score;
                     efpr.add(calc.efpr(c, fp, ct));
                     tpr.add(calc.tpr(c, tp));
                 }
             }
-            thresholds = Math.max(thresholds, distinct);
             rocs.add(ClassRoc.of(toArray(efpr), toArray(tpr)));
+            changeScores.add(Arrays.copyOf(scoresOfClass, distinct));
         }
-        return calc.result(rocs, List.of(), PsdsResult.Source.SCORES, thresholds);
+        return calc.result(rocs, List.of(), PsdsResult.Source.SCORES, countDistinct(changeScores));
     }
 
     /** At {@code score}, lowering the threshold below it changes the counts by {@code delta}. */
@@ -109,6 +110,17 @@ public final class ScorePsds {
             k++;
         }
         return n;
+    }
+
+    private static int countDistinct(List<double[]> arrays) {
+        double[] all = arrays.stream().flatMapToDouble(Arrays::stream).sorted().toArray();
+        int distinct = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (i == 0 || all[i] != all[i - 1]) {
+                distinct++;
+            }
+        }
+        return distinct;
     }
 
     private static double[] toArray(List<Double> values) {
