@@ -26,14 +26,15 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
         Throwable cause = unwrap(ex);
+        // A bad argument is the user's to fix from the message alone; anything else may need the trace.
+        boolean usage = cause instanceof ConfigSources.ConfigException || cause instanceof IllegalArgumentException;
         err.println(cmd.getCommandSpec().qualifiedName() + ": " + describe(cause)
-                + (verbose ? "" : " (--verbose shows the stack trace)"));
+                + (verbose || usage ? "" : " (--verbose shows the stack trace)"));
         if (verbose) {
             cause.printStackTrace(err);
         }
         err.flush();
-        return cause instanceof ConfigSources.ConfigException || cause instanceof IllegalArgumentException
-                ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
+        return usage ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
     }
 
     /** Bad flags: the message, a suggestion for typos, and where to find help. */
