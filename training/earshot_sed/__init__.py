@@ -1,0 +1,1 @@
+"""Earshot sound event detection: data recipe, soundscapes, CRNN training and ONNX export."""

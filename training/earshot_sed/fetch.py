@@ -1,0 +1,135 @@
+"""Fetch Debian packages, extract only the listed files, decode to 16 kHz mono and cache them.
+
+Usage: python3 -m earshot_sed.fetch LIST.tsv [LIST2.tsv ...]
+Each list needs the columns `package` and `path` (path inside the package; `public.zip:` prefix
+for files inside 0ad's public.zip). Cached clips go to training/cache/clips/<key>.wav, where
+key = clip_key(package, path). Leading/trailing silence is trimmed (see audio_io.trim_silence).
+"""
+import csv
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .audio_io import decode_bytes, trim_silence, write_wav
+from .labels import RESERVED_PACKAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "cache"
+DEBS = CACHE / "debs"
+CLIPS = CACHE / "clips"
+COPYRIGHT = CACHE / "copyright"
+ZERO_AD_ZIP = "usr/share/games/0ad/mods/public/public.zip"
+
+
+def clip_key(package, path):
+    return hashlib.sha1(f"{package}\t{path}".encode()).hexdigest()[:20]
+
+
+def clip_path(package, path):
+    return CLIPS / f"{clip_key(package, path)}.wav"
+
+
+def read_list(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def deb_file(package):
+    found = sorted(DEBS.glob(f"{package}_*.deb"))
+    if not found:
+        DEBS.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["apt-get", "download", package], cwd=DEBS, check=True,
+                       stdout=subprocess.DEVNULL)
+        found = sorted(DEBS.glob(f"{package}_*.deb"))
+    return found[-1]
+
+
+def _members(deb, wanted):
+    """Yield (path, bytes) for the wanted paths inside a .deb, streaming its data tarball once."""
+    proc = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE)
+    try:
+        with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
+            for member in tar:
+                name = member.name[2:] if member.name.startswith("./") else member.name
+                if name in wanted and member.isfile():
+                    yield name, tar.extractfile(member).read()
+                elif name.startswith(f"usr/share/doc/") and name.endswith("/copyright") and member.isfile():
+                    yield name, tar.extractfile(member).read()
+    finally:
+        proc.stdout.close()
+        proc.wait()
+
+
+def fetch_package(package, paths):
+    """Decode every listed path of one package into the clip cache. Returns (ok, errors)."""
+    if package in RESERVED_PACKAGES:
+        raise ValueError(f"{package} is reserved for the independent evaluation")
+    todo = [p for p in paths if not clip_path(package, p).exists()]
+    if not todo:
+        return len(paths), []
+    wanted = {p for p in todo if not p.startswith("public.zip:")}
+    in_zip = {p[len("public.zip:"):]: p for p in todo if p.startswith("public.zip:")}
+    if in_zip:
+        wanted.add(ZERO_AD_ZIP)
+    errors, done = [], 0
+    COPYRIGHT.mkdir(parents=True, exist_ok=True)
+    for name, data in _members(deb_file(package), wanted):
+        if name.endswith("/copyright"):
+            if name == f"usr/share/doc/{package}/copyright":
+                (COPYRIGHT / f"{package}.txt").write_bytes(data)
+            continue
+        if name == ZERO_AD_ZIP:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                for inner, listed in in_zip.items():
+                    try:
+                        done += _store(package, listed, z.read(inner))
+                    except (KeyError, ValueError) as e:
+                        errors.append(f"{package}:{listed}: {e}")
+            continue
+        try:
+            done += _store(package, name, data)
+        except ValueError as e:
+            errors.append(f"{package}:{name}: {e}")
+    missing = [p for p in todo if not clip_path(package, p).exists()]
+    errors += [f"{package}:{p}: not found or not decodable" for p in missing
+               if not any(p in e for e in errors)]
+    return len(paths) - len(missing), errors
+
+
+def _store(package, path, data):
+    x = trim_silence(decode_bytes(data, f"{package}:{path}"))
+    if x.size == 0:
+        raise ValueError("silent after decoding")
+    out = clip_path(package, path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    write_wav(tmp, x)
+    os.replace(tmp, out)
+    return 1
+
+
+def fetch_lists(lists, workers=2):
+    by_pkg = {}
+    for lst in lists:
+        for row in read_list(lst):
+            by_pkg.setdefault(row["package"], []).append(row["path"])
+    # Largest packages first so the two workers finish together.
+    order = sorted(by_pkg, key=lambda p: -deb_file(p).stat().st_size)
+    all_errors = []
+    with ProcessPoolExecutor(workers) as pool:
+        for pkg, (ok, errors) in zip(order, pool.map(fetch_package, order, [by_pkg[p] for p in order])):
+            print(f"{pkg}: {ok}/{len(by_pkg[pkg])} clips", flush=True)
+            all_errors += errors
+    for e in all_errors:
+        print("ERROR", e, file=sys.stderr)
+    return all_errors
+
+
+if __name__ == "__main__":
+    fetch_lists(sys.argv[1:], workers=int(os.environ.get("FETCH_WORKERS", "2")))

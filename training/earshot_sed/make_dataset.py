@@ -1,0 +1,112 @@
+"""Generate the soundscape splits and their features.
+
+Usage: python3 -m earshot_sed.make_dataset [--train N] [--validation N] [--test N] [--out DIR]
+
+Per split writes DIR/<split>/: strong.tsv, weak.tsv, durations.tsv (DCASE formats), meta.tsv
+(per event SNR and source), features.npy (float32 log-mel, un-normalised, [N, 622, 64]),
+targets.npy (soft frame targets [N, 156, 12]) and, for validation and test, audio/*.wav.
+Soundscape i of a split is generated from seed SPLIT_SEEDS[split] * 1_000_000 + i, so any
+soundscape can be regenerated alone.
+"""
+import argparse
+import csv
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from .audio_io import to_pcm16, write_wav
+from .features import logmel, num_frames, num_output_frames
+from .soundscapes import (DATA, SoundscapeConfig, SourceBank, frame_targets, generate,
+                          write_strong_tsv, write_weak_tsv)
+
+ROOT = Path(__file__).resolve().parents[1]
+SPLIT_SEEDS = {"train": 1, "validation": 2, "test": 3}
+_BANK = {}
+
+
+def soundscape_seed(split, i):
+    return SPLIT_SEEDS[split] * 1_000_000 + i
+
+
+def _work(args):
+    split, i, audio_dir = args
+    if split not in _BANK:
+        _BANK[split] = SourceBank.load(split)
+    mix, events, bg, _ = generate(soundscape_seed(split, i), _BANK[split], SoundscapeConfig())
+    # Features come from the 16-bit quantised signal, exactly what a WAV reader will see.
+    pcm = to_pcm16(mix)
+    x = pcm.astype(np.float64) / 32768.0
+    name = f"{split}_{i:05d}.wav"
+    if audio_dir:
+        write_wav(Path(audio_dir) / name, x)
+    feats = logmel(x, dtype=np.float32)
+    return name, events, bg, feats, frame_targets(events, num_output_frames(len(feats)))
+
+
+def recipe_hash():
+    """Hash of everything that determines the data: manifests and generator code."""
+    h = hashlib.sha256()
+    for p in [DATA / "sources.tsv", DATA / "backgrounds.tsv"] + sorted((ROOT / "earshot_sed").glob("*.py")):
+        if p.name in ("soundscapes.py", "make_dataset.py", "features.py", "audio_io.py", "sources.tsv",
+                      "backgrounds.tsv"):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def make_split(split, count, out, workers):
+    d = Path(out) / split
+    audio = d / "audio" if split != "train" else None
+    (audio or d).mkdir(parents=True, exist_ok=True)
+    cfg = SoundscapeConfig()
+    n_in = num_frames(cfg.num_samples)
+    feats = np.zeros((count, n_in, 64), np.float32)
+    targets = np.zeros((count, num_output_frames(n_in), 12), np.float32)
+    strong, weak, meta = [], [], []
+    with ProcessPoolExecutor(workers) as pool:
+        jobs = [(split, i, str(audio) if audio else None) for i in range(count)]
+        for i, (name, events, bg, f, t) in enumerate(pool.map(_work, jobs, chunksize=16)):
+            feats[i], targets[i] = f, t
+            strong += [(name, e) for e in events]
+            weak.append((name, events))
+            meta += [(name, e, bg) for e in events]
+    np.save(d / "features.npy", feats)
+    np.save(d / "targets.npy", targets)
+    write_strong_tsv(d / "strong.tsv", strong)
+    write_weak_tsv(d / "weak.tsv", weak)
+    with open(d / "durations.tsv", "w") as f:
+        f.write("filename\tduration\n")
+        for name, _ in weak:
+            f.write(f"{name}\t{cfg.duration_s:.3f}\n")
+    with open(d / "meta.tsv", "w", newline="") as f:
+        w = csv.writer(f, delimiter="\t", lineterminator="\n")
+        w.writerow(["filename", "onset", "offset", "event_label", "snr_db", "source", "background"])
+        for name, e, bg in meta:
+            w.writerow([name, f"{e.onset:.3f}", f"{e.offset:.3f}", e.label, f"{e.snr_db:.2f}", e.source, bg])
+    print(f"{split}: {count} soundscapes, {len(strong)} events", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--train", type=int, default=3000)
+    ap.add_argument("--validation", type=int, default=500)
+    ap.add_argument("--test", type=int, default=500)
+    ap.add_argument("--out", default=str(ROOT / "work" / "dataset"))
+    ap.add_argument("--workers", type=int, default=2)
+    a = ap.parse_args()
+    for split in ("validation", "test", "train"):
+        make_split(split, getattr(a, split), a.out, a.workers)
+    train = np.load(Path(a.out) / "train" / "features.npy", mmap_mode="r")
+    flat = np.asarray(train, dtype=np.float64).reshape(-1, train.shape[-1])
+    stats = {"mean": flat.mean(0).tolist(), "std": flat.std(0).tolist(), "recipe_hash": recipe_hash(),
+             "counts": {s: getattr(a, s) for s in SPLIT_SEEDS}, "split_seeds": SPLIT_SEEDS}
+    (Path(a.out) / "stats.json").write_text(json.dumps(stats, indent=1))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    main()
