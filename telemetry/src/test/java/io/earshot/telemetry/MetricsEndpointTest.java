@@ -45,6 +45,34 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void energyAndWorkMetersAppearUnderTheirPrometheusNames() throws Exception {
+        try (MetricsEndpoint endpoint = MetricsEndpoint.withoutHttp("detector")) {
+            EnergyReporterTest.FakeMeter meter = new EnergyReporterTest.FakeMeter();
+            WorkCounters work = new WorkCounters();
+            EnergyReporterTest.StepClock clock = new EnergyReporterTest.StepClock();
+            EnergyReportPublisher publisher = EnergyReportPublisher.start(
+                    EnergyConfig.defaults("d1").withReportInterval(java.time.Duration.ofHours(1)).withGridIntensity(500),
+                    meter, work, clock, r -> { }, endpoint.registry());
+            meter.joules = 7200;
+            work.addAudioSeconds(1800);
+            work.addInferences(90);
+            clock.now = clock.now.plusSeconds(60);
+            publisher.publishNow();
+            publisher.close();
+
+            PrometheusScrape scrape = PrometheusScrape.parse(endpoint.scrape());
+            Map<String, String> tags = Map.of("instance", "d1", "method", "rapl", "service", "detector");
+            assertEquals(7200.0, scrape.value("earshot_energy_joules_total", tags).orElseThrow(), 1e-9);
+            assertEquals(7200 / 3.6e6 * 500, scrape.value("earshot_energy_co2e_grams_total", tags).orElseThrow(), 1e-9);
+            assertEquals(2.0, scrape.value("earshot_energy_reports_total", tags).orElseThrow(), "one + the final one");
+            assertEquals(1800.0, scrape.value("earshot_work_audio_seconds_total", Map.of("instance", "d1")).orElseThrow());
+            assertEquals(90.0, scrape.value("earshot_work_inferences_total", Map.of("instance", "d1")).orElseThrow());
+            assertTrue(scrape.value("earshot_energy_power_watts", tags).isPresent());
+            assertTrue(scrape.value("earshot_energy_joules_per_audio_hour", tags).isPresent());
+        }
+    }
+
+    @Test
     void aTakenPortIsReportedByNumber() {
         try (MetricsEndpoint first = MetricsEndpoint.start("a", "127.0.0.1", 0)) {
             UncheckedIOException e = assertThrows(UncheckedIOException.class,
