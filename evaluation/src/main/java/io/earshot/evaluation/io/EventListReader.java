@@ -45,6 +45,10 @@ public final class EventListReader {
             }
             List<Event> events = byFile.computeIfAbsent(file, f -> new ArrayList<>());
             if (row.cells().length == 1 && column[0] == 0) {
+                if (file.matches(".*\\s+[-+.0-9].*")) {
+                    throw tsv.error(row, "expected " + needed + " tab-separated columns (filename, onset, offset,"
+                            + " event_label), found 1 (are the columns separated by spaces?)");
+                }
                 continue; // a file listed without events
             }
             if (row.cells().length < needed) {
