@@ -24,14 +24,31 @@ public final class StreamSequencer {
 
     /** The next chunk, holding {@code samples[offset, offset + length)} as 16-bit PCM. */
     public AudioChunk next(float[] samples, int offset, int length) {
+        AudioChunk chunk = peek(samples, offset, length);
+        commit(chunk);
+        return chunk;
+    }
+
+    /**
+     * The chunk {@link #next} would return, without advancing: for senders that only count a chunk as
+     * part of the stream once Kafka has taken it, so a refused chunk leaves no hole in the sequence.
+     */
+    public AudioChunk peek(float[] samples, int offset, int length) {
         if (ended) {
             throw new IllegalStateException("stream " + streamId + " has ended");
         }
-        AudioChunk chunk = AudioChunk.ofMonoPcm16(streamId, sequence, nextSampleIndex, captureMicrosAt(nextSampleIndex),
+        return AudioChunk.ofMonoPcm16(streamId, sequence, nextSampleIndex, captureMicrosAt(nextSampleIndex),
                 sampleRate, samples, offset, length);
+    }
+
+    /** Advances past a chunk obtained from {@link #peek}. */
+    public void commit(AudioChunk chunk) {
+        if (chunk.sequence() != sequence || chunk.firstSampleIndex() != nextSampleIndex || !chunk.streamId().equals(streamId)) {
+            throw new IllegalStateException("chunk " + chunk.sequence() + " of stream " + chunk.streamId()
+                    + " is not the next chunk (" + sequence + ") of stream " + streamId);
+        }
         sequence++;
-        nextSampleIndex += length;
-        return chunk;
+        nextSampleIndex += chunk.frameCount();
     }
 
     /** The end-of-stream record; no chunk may follow it. */
