@@ -237,6 +237,8 @@ class SinkServiceTest {
             assertEquals(joules / 3.6e6, scrape.value("earshot_sink_energy_kwh", Map.of()).orElseThrow(), 1e-12);
             assertEquals(2.0, scrape.value("earshot_sink_energy_instances", Map.of()).orElseThrow());
             assertFalse(scrape.named("jvm_memory_used_bytes").isEmpty());
+            String doc = Files.readString(Path.of(System.getProperty("earshot.repo.root", ".."), "docs", "metrics.md"));
+            assertEquals(List.of(), scrape.undocumentedIn(doc), "every metric the sink exports is in docs/metrics.md");
         }
     }
 

@@ -113,6 +113,26 @@ public record PrometheusScrape(List<Sample> samples) {
                 .mapToDouble(Sample::value).sum();
     }
 
+    /**
+     * Metric names of this scrape that {@code documentation} does not mention as {@code `name`}. A
+     * histogram's or summary's series ({@code _bucket}, {@code _count}, {@code _sum}, {@code _max}) count
+     * as documented when their base name is.
+     */
+    public List<String> undocumentedIn(String documentation) {
+        return names().stream().filter(name -> {
+            if (documentation.contains("`" + name + "`")) {
+                return false;
+            }
+            for (String suffix : List.of("_bucket", "_count", "_sum", "_max")) {
+                if (name.endsWith(suffix)
+                        && documentation.contains("`" + name.substring(0, name.length() - suffix.length()) + "`")) {
+                    return false;
+                }
+            }
+            return true;
+        }).collect(Collectors.toList());
+    }
+
     /** The distinct metric names present. */
     public List<String> names() {
         return samples.stream().map(Sample::name).distinct().sorted().collect(Collectors.toList());
