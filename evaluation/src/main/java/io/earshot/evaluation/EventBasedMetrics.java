@@ -17,7 +17,8 @@ import java.util.Map;
  * collar of the reference onset and its offset within max(collar, percentage x reference length)
  * of the reference offset, both tested as {@code |a - b| <= limit} in plain double arithmetic.
  * Each file is matched on its own with a maximum bipartite matching; reference and system events
- * left unmatched are then paired greedily, regardless of class, into substitutions.
+ * left unmatched are then paired greedily, regardless of class, into substitutions, in
+ * (onset, offset, label) order.
  */
 public final class EventBasedMetrics {
     /** Collar and offset tolerance. */
@@ -54,8 +55,8 @@ public final class EventBasedMetrics {
             perClass.put(label, Counts.ZERO);
         }
         for (String file : reference.durations().files()) {
-            List<Event> ref = reference.groundTruthOf(file);
-            List<Event> sys = system.eventsOf(file);
+            List<Event> ref = inTimeOrder(reference.groundTruthOf(file));
+            List<Event> sys = inTimeOrder(system.eventsOf(file));
             overall = overall.plus(overallCounts(ref, sys));
             for (String label : reference.classes()) {
                 perClass.merge(label, classCounts(only(ref, label), only(sys, label)), Counts::plus);
@@ -122,6 +123,18 @@ public final class EventBasedMetrics {
         boolean offset = Math.abs(ref.offset() - sys.offset())
                 <= Math.max(config.collarSeconds(), config.percentageOfLength() * annotatedLength);
         return onset && offset;
+    }
+
+    /**
+     * sed_eval takes events in list order, and its greedy substitution count depends on that
+     * order; sorting by (onset, offset, label), the order the DCASE tools' reference vectors use,
+     * makes the result independent of how a file happens to be ordered.
+     */
+    private static List<Event> inTimeOrder(List<Event> events) {
+        List<Event> sorted = new ArrayList<>(events);
+        sorted.sort(java.util.Comparator.comparingDouble(Event::onset).thenComparingDouble(Event::offset)
+                .thenComparing(Event::label));
+        return sorted;
     }
 
     private static List<Event> only(List<Event> events, String label) {

@@ -51,6 +51,22 @@ class EvaluatorTest {
     }
 
     @Test
+    void rowOrderDoesNotMatter() {
+        EventTable shuffled = EventListReader.parse("det.tsv", List.of("b.wav\t2.05\t4.1\tCat",
+                "a.wav\t6\t7\tCat", "a.wav\t1.1\t2.9\tDog"));
+        EventBasedMetrics metrics = new EventBasedMetrics(EventBasedMetrics.Config.DCASE);
+        assertEquals(metrics.evaluate(REFERENCE, DETECTIONS), metrics.evaluate(REFERENCE, shuffled));
+        // two references competing for the substitutes: (onset, offset, label) order decides
+        Reference twoDogs = new Reference(EventListReader.parse("gt.tsv", List.of("a.wav\t1\t2\tDog",
+                "a.wav\t1.1\t2\tDog")), Durations.parse("dur.tsv", List.of("a.wav\t10")), List.of("Cat", "Dog"));
+        EventTable cats = EventListReader.parse("det.tsv", List.of("a.wav\t1.15\t2\tCat", "a.wav\t1.05\t2\tCat"));
+        Counts counts = metrics.evaluate(twoDogs, cats).overall();
+        assertEquals(2, counts.substitutions());
+        assertEquals(counts, metrics.evaluate(twoDogs, EventListReader.parse("det.tsv",
+                List.of("a.wav\t1.05\t2\tCat", "a.wav\t1.15\t2\tCat"))).overall());
+    }
+
+    @Test
     void segmentBasedCountsEveryFileOverItsDuration() {
         SedMetrics m = SegmentBasedMetrics.oneSecond().evaluate(REFERENCE, DETECTIONS);
         // 30 segments x 2 classes; TP: a.wav Dog 1,2; S: b.wav 2,3; D: a.wav Cat 4; I: a.wav Cat 6, b.wav Cat 4

@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Reads a directory of sed_scores_eval score tables: one TSV per audio file, named after the
- * audio file without its extension ({@code file01.wav} -> {@code file01.tsv}), with the header
+ * audio file without its extension ({@code file01.wav} -> {@code file01.tsv}; see
+ * {@link #safeStem} for names with unsafe characters), with the header
  * {@code onset<TAB>offset<TAB><class_1>...<class_K>} and one row per frame.
  */
 public final class ScoreTableReader {
@@ -37,11 +38,15 @@ public final class ScoreTableReader {
         Set<Path> expected = new HashSet<>();
         for (String file : durations.files()) {
             Path path = dir.resolve(stem(file) + ".tsv");
-            expected.add(path.normalize());
             if (!Files.isRegularFile(path)) {
-                throw DcaseInputException.in(path.toString(), "missing score file for " + file
-                        + " (listed in " + durations.source() + ")");
+                Path sanitized = dir.resolve(safeStem(file) + ".tsv");
+                if (!Files.isRegularFile(sanitized)) {
+                    throw DcaseInputException.in(path.toString(), "missing score file for " + file
+                            + " (listed in " + durations.source() + ")");
+                }
+                path = sanitized;
             }
+            expected.add(path.normalize());
             tables.put(file, read(path, file, classes));
         }
         try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir, "*.tsv")) {
@@ -71,6 +76,15 @@ public final class ScoreTableReader {
         int slash = Math.max(audioFile.lastIndexOf('/'), audioFile.lastIndexOf('\\'));
         int dot = audioFile.lastIndexOf('.');
         return dot > slash + 1 ? audioFile.substring(0, dot) : audioFile;
+    }
+
+    /**
+     * The stem with characters that are unsafe in file names ({@code / \\ : * ? " < > |} and
+     * whitespace) replaced by '_', as {@code earshot sink --scores-dir} names its tables; looked
+     * for when the plain stem is not there.
+     */
+    public static String safeStem(String audioFile) {
+        return stem(audioFile).replaceAll("[/\\\\:*?\"<>|\\s]", "_");
     }
 
     private static ScoreTable parse(TsvLines tsv, String audioFile, List<String> classes) {

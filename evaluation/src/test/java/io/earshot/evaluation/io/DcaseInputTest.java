@@ -129,20 +129,23 @@ class DcaseInputTest {
 
     @Test
     void scoreTablesAreCheckedColumnByColumnAndFrameByFrame(@TempDir Path dir) throws IOException {
-        Durations d = Durations.parse("dur.tsv", List.of("a.wav\t1.0", "clip.b.wav\t1.0"));
+        Durations d = Durations.parse("dur.tsv", List.of("a.wav\t1.0", "clip.b.wav\t1.0", "my clip.wav\t1"));
         List<String> classes = List.of("Cat", "Dog");
         Files.write(dir.resolve("a.tsv"), List.of("onset\toffset\tDog\tCat", "0.0\t0.5\t0.9\t0.1", "0.5\t1.0\t0.2\t0.7"));
         Files.write(dir.resolve("clip.b.tsv"), List.of("onset\toffset\tCat\tDog", "0\t1\t0.3\t0.4"));
+        Files.write(dir.resolve("my_clip.tsv"), List.of("onset\toffset\tCat\tDog", "0\t1\t0.3\t0.4"));
         var tables = ScoreTableReader.readDirectory(dir, d, classes);
         assertEquals(2, tables.get("a.wav").frames());
         assertEquals(0.7, tables.get("a.wav").score("Cat", 1));
         assertEquals(0.9, tables.get("a.wav").score("Dog", 0));
+        assertEquals(0.4, tables.get("my clip.wav").score("Dog", 0), "found under the sink's safe name");
         assertEquals(List.of(new Event("a.wav", 0.0, 0.5, "Dog"), new Event("a.wav", 0.5, 1.0, "Cat")),
                 tables.get("a.wav").eventsAbove(0.5));
 
         Path missing = dir.resolve("other");
         Files.createDirectory(missing);
         Files.copy(dir.resolve("a.tsv"), missing.resolve("a.tsv"));
+        Files.copy(dir.resolve("my_clip.tsv"), missing.resolve("my_clip.tsv"));
         assertError(missing.resolve("clip.b.tsv") + ": missing score file for clip.b.wav (listed in dur.tsv)",
                 () -> ScoreTableReader.readDirectory(missing, d, classes));
         Files.write(dir.resolve("stray.tsv"), List.of("onset\toffset\tCat\tDog", "0\t1\t0\t0"));
@@ -182,6 +185,8 @@ class DcaseInputTest {
         assertEquals("a", ScoreTableReader.stem("a.wav"));
         assertEquals("clip.b", ScoreTableReader.stem("clip.b.wav"));
         assertEquals("noext", ScoreTableReader.stem("noext"));
+        assertEquals("street_01", ScoreTableReader.safeStem("street 01.wav"));
+        assertEquals("audio_a_b", ScoreTableReader.safeStem("audio/a:b.flac"));
     }
 
     @Test
