@@ -31,6 +31,9 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    EnergyOptions energyOptions;
+
     @Option(names = "--model", paramLabel = "FILE", defaultValue = "models/earshot-sed-v1.onnx",
             description = "ONNX model; its manifest is the same path with .json (default: ${DEFAULT-VALUE}).")
     Path model;
@@ -140,8 +143,8 @@ public final class DetectCommand implements Callable<Integer> {
         }
         String id = instanceId != null ? instanceId : applicationId + "-" + InetAddress.getLocalHost().getHostName();
         EnergyConfig d = EnergyConfig.defaults(id);
-        return new EnergyConfig(id, Duration.ofMillis(Math.round(energyIntervalSeconds * 1000)), d.gridGramsCo2ePerKwh(),
-                d.preferRapl(), d.powercapRoot(), d.wattsPerCore(), d.memoryWattsPerGib());
+        return energyOptions.apply(new EnergyConfig(id, Duration.ofMillis(Math.round(energyIntervalSeconds * 1000)),
+                d.gridGramsCo2ePerKwh(), d.preferRapl(), d.powercapRoot(), d.wattsPerCore(), d.memoryWattsPerGib()));
     }
 
     /** Asks a running command to stop; {@link #call()} then closes the detector and returns. */
