@@ -299,20 +299,21 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
     }
 
     private void publish(String source, SourceStream s, SegmentScorer.ScoredBlock block, long decidingSample) {
+        // Output records carry the wall-clock time they are published at (capture times are in the JSON):
+        // a replay of old audio must not produce records that time-based retention deletes at once.
+        long now = nowMicros.getAsLong();
+        long ts = now / 1000;
         if (settings.emitScores() && block.scores().length > 0) {
-            long ts = EventRecords.captureMicros(s, records.sampleOfFrame(block.firstFrame())) / 1000;
             context.forward(new Record<>(source, records.scores(source, s, block.firstFrame(), block.scores()), ts),
                     DetectorTopology.SCORES_SINK);
         }
         if (block.transitions().isEmpty()) {
             return;
         }
-        long now = nowMicros.getAsLong();
         long decidedAt = EventRecords.captureMicros(s, decidingSample);
         for (SegmentScorer.LabelTransition t : block.transitions()) {
             SoundEvent event = records.event(source, s, t.label(), t.transition());
             boolean start = event.state() == SoundEvent.State.START;
-            long ts = (start ? event.onsetTimeMicros() : event.offsetTimeMicros()) / 1000;
             context.forward(new Record<>(source, event, ts), DetectorTopology.EVENTS_SINK);
             metrics.event(event.label(), start, now - decidedAt, start ? now - event.onsetTimeMicros() : -1);
         }

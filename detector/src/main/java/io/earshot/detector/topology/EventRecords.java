@@ -21,10 +21,6 @@ final class EventRecords {
         this.grid = manifest.grid();
     }
 
-    long sampleOfFrame(long outputFrame) {
-        return grid.startSample(outputFrame);
-    }
-
     static long captureMicros(SourceStream stream, long sample) {
         return stream.sampleZeroMicros() + Math.round(sample * 1_000_000.0 / stream.sampleRate());
     }

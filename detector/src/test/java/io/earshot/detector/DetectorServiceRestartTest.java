@@ -1,0 +1,196 @@
+package io.earshot.detector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.earshot.broker.EmbeddedKafkaBroker;
+import io.earshot.protocol.AudioChunk;
+import io.earshot.protocol.AudioChunkSerde;
+import io.earshot.protocol.FrameScores;
+import io.earshot.protocol.JsonSerde;
+import io.earshot.protocol.SoundEvent;
+import io.earshot.protocol.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On the real in-process broker: a detector stopped mid-stream and restarted (with an empty state
+ * directory, so its state comes back from the changelogs) publishes exactly the events of a detector
+ * that ran without interruption: none lost, none duplicated.
+ */
+class DetectorServiceRestartTest {
+
+    private static final List<String> SOURCES = List.of("mic-1", "mic-2");
+    private static EmbeddedKafkaBroker broker;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startBroker() {
+        TestModels.requireModel();
+        broker = EmbeddedKafkaBroker.startTemporary();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private Properties kafka() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        return p;
+    }
+
+    private DetectorService start(String appId, Topics topics, Path stateDir) throws InterruptedException {
+        DetectorConfig config = DetectorConfig.builder(kafka()).model(TestModels.modelPath()).topics(topics)
+                .applicationId(appId).stateDir(stateDir).topicPartitions(2).build();
+        DetectorService service = DetectorService.start(config, new SimpleMeterRegistry());
+        assertTrue(service.awaitRunning(Duration.ofSeconds(60)), "detector " + appId + " running");
+        return service;
+    }
+
+    private static Topics topicsOf(String prefix) {
+        return new Topics("earshot.audio", prefix + "audio.dlq", prefix + "events", prefix + "scores", prefix + "energy");
+    }
+
+    @Test
+    void restartMidStreamGivesTheEventsOfAnUninterruptedRun() throws Exception {
+        float[] audio = TestAudio.scene(31.3);
+        Map<String, List<AudioChunk>> chunks = new HashMap<>();
+        for (String s : SOURCES) {
+            chunks.put(s, TestAudio.chunks("stream-" + s, audio, s.equals("mic-1") ? 1600 : 2500));
+        }
+        long lastFrame = ((audio.length - 1024) / 256) / 4;
+        Topics restarted = topicsOf("restarted.");
+        Topics uninterrupted = topicsOf("uninterrupted.");
+
+        try (KafkaProducer<String, AudioChunk> producer = producer()) {
+            // first half of every stream, then a detector that is stopped mid-stream
+            send(producer, chunks, 0.0, 0.5);
+            try (DetectorService first = start("restarted", restarted, tmp.resolve("state-1"))) {
+                List<ConsumerRecord<String, byte[]>> seen = readUntil(restarted.scores(),
+                        records -> SOURCES.stream().allMatch(s -> records.stream().anyMatch(r -> r.key().equals(s))));
+                assertFalse(seen.isEmpty());
+            }
+            send(producer, chunks, 0.5, 1.0);
+        }
+        // a new state directory: the restarted detector must rebuild its state from the changelogs
+        try (DetectorService again = start("restarted", restarted, tmp.resolve("state-2"));
+             DetectorService reference = start("uninterrupted", uninterrupted, tmp.resolve("state-ref"))) {
+            Predicate<List<ConsumerRecord<String, byte[]>>> allFinal = records -> SOURCES.stream().allMatch(s ->
+                    records.stream().filter(r -> r.key().equals(s)).map(r -> JsonSerde.frameScores().fromBytes(r.value()))
+                            .anyMatch(b -> b.firstFrameIndex() + b.scores().size() - 1 == lastFrame));
+            readUntil(restarted.scores(), allFinal);
+            readUntil(uninterrupted.scores(), allFinal);
+            List<SoundEvent> got = events(readAll(restarted.events()));
+            List<SoundEvent> want = events(readAll(uninterrupted.events()));
+            assertFalse(want.isEmpty(), "the scene should produce events");
+            for (String s : SOURCES) {
+                assertEquals(want.stream().filter(e -> e.sourceId().equals(s)).toList(),
+                        got.stream().filter(e -> e.sourceId().equals(s)).toList(), "events of " + s);
+            }
+            assertScoresEqual(readAll(uninterrupted.scores()), readAll(restarted.scores()));
+        }
+    }
+
+    private static void assertScoresEqual(List<ConsumerRecord<String, byte[]>> want, List<ConsumerRecord<String, byte[]>> got) {
+        Map<String, float[]> a = scoreMap(want);
+        Map<String, float[]> b = scoreMap(got);
+        assertEquals(a.keySet(), b.keySet(), "scored frames");
+        for (Map.Entry<String, float[]> e : a.entrySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(), b.get(e.getKey()), 1e-6f, e.getKey());
+        }
+    }
+
+    private static Map<String, float[]> scoreMap(List<ConsumerRecord<String, byte[]>> records) {
+        Map<String, float[]> out = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            FrameScores b = JsonSerde.frameScores().fromBytes(r.value());
+            for (int k = 0; k < b.scores().size(); k++) {
+                float[] previous = out.put(r.key() + "/" + (b.firstFrameIndex() + k), b.scores().get(k));
+                assertEquals(null, previous, "frame published twice: " + r.key() + "/" + (b.firstFrameIndex() + k));
+            }
+        }
+        return out;
+    }
+
+    private static List<SoundEvent> events(List<ConsumerRecord<String, byte[]>> records) {
+        List<SoundEvent> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            out.add(JsonSerde.soundEvents().fromBytes(r.value()));
+        }
+        return out;
+    }
+
+    private KafkaProducer<String, AudioChunk> producer() {
+        Properties p = kafka();
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new StringSerializer(), AudioChunkSerde.chunkSerializer());
+    }
+
+    private static void send(KafkaProducer<String, AudioChunk> producer, Map<String, List<AudioChunk>> chunks,
+                             double from, double to) {
+        for (String s : SOURCES) {
+            List<AudioChunk> list = chunks.get(s);
+            for (int i = (int) (from * list.size()); i < (int) (to * list.size()); i++) {
+                producer.send(new ProducerRecord<>("earshot.audio", s, list.get(i)));
+            }
+        }
+        producer.flush();
+    }
+
+    private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+        return readUntil(topic, records -> true);
+    }
+
+    /** Reads a topic from the start (read_committed) until the predicate holds over all records so far. */
+    private List<ConsumerRecord<String, byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+        Properties p = kafka();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            int quietPolls = 0;
+            while (System.nanoTime() < deadline) {
+                int before = records.size();
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+                quietPolls = records.size() == before ? quietPolls + 1 : 0;
+                // "done" must hold and the topic must have gone quiet (nothing more arriving) for a second
+                if (done.test(records) && quietPolls >= 2 && !consumer.assignment().isEmpty()) {
+                    return records;
+                }
+            }
+        }
+        throw new AssertionError("timed out reading " + topic + " (" + records.size() + " records)");
+    }
+}
