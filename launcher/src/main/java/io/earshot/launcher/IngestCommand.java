@@ -1,18 +1,21 @@
 package io.earshot.launcher;
 
-import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Placeholder so that Main compiles; the owner of this command replaces the whole file. */
-@Command(name = "ingest", mixinStandardHelpOptions = true, description = "Publish audio to Kafka: replay WAV files or capture a microphone.")
-public final class IngestCommand implements Callable<Integer> {
+/** {@code earshot ingest}: the capture agents, as subcommands. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Publish audio to Kafka: replay WAV files, capture a microphone, or list capture devices.",
+        subcommands = {IngestReplayCommand.class, IngestMicCommand.class, IngestDevicesCommand.class})
+public final class IngestCommand implements Runnable {
 
-    @Mixin
-    CommonOptions common;
+    @Spec
+    CommandSpec spec;
 
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("'ingest' is not available in this build yet");
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: replay, mic or devices");
     }
 }
