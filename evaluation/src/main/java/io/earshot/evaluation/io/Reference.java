@@ -1,6 +1,5 @@
 package io.earshot.evaluation.io;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -61,17 +60,5 @@ public final class Reference {
                 }
             }
         }
-    }
-
-    /** The classes that have at least one ground-truth event of positive length. */
-    public List<String> classesWithEvents() {
-        List<String> present = new ArrayList<>();
-        for (String label : classes) {
-            boolean any = groundTruth.all().stream().anyMatch(e -> e.label().equals(label) && e.length() > 0);
-            if (any) {
-                present.add(label);
-            }
-        }
-        return present;
     }
 }

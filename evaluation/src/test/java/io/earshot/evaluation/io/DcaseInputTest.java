@@ -112,8 +112,7 @@ class DcaseInputTest {
         assertError("gt.tsv:1: file 'a.wav' is not listed in dur.tsv",
                 () -> new Reference(gt, Durations.parse("dur.tsv", List.of("b.wav\t10"))));
         assertError("gt.tsv:1: unknown event label 'Dog'", () -> new Reference(gt, d, List.of("Cat")));
-        Reference explicit = new Reference(gt, d, List.of("Dog", "Cat", "Bird"));
-        assertEquals(List.of("Dog", "Cat"), explicit.classesWithEvents());
+        assertEquals(List.of("Dog", "Cat", "Bird"), new Reference(gt, d, List.of("Dog", "Cat", "Bird")).classes());
     }
 
     @Test
