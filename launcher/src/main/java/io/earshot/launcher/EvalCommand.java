@@ -31,9 +31,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code earshot eval}: DCASE metrics of detections or score tables against a ground truth (docs/evaluation.md). */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate detected events or frame scores against a ground truth with the DCASE metrics:",
-                "event-based and segment-based F1/ER (sed_eval), intersection-based F1, PSDS1 and PSDS2",
-                "(psds_eval; exact over all thresholds for score tables, as sed_scores_eval)."},
+        description = "Evaluate detected events or frame scores against a ground truth with the DCASE metrics: "
+                + "event-based and segment-based F1 and error rate (sed_eval), intersection-based F1, and PSDS1/PSDS2 "
+                + "(psds_eval; exact over all thresholds for score tables, as sed_scores_eval).",
         footer = {"", "Formats and metric definitions: docs/evaluation.md."})
 public final class EvalCommand implements Callable<Integer> {
 
