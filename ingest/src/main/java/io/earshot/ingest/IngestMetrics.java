@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  *   <li>{@code earshot_ingest_audio_sent_seconds_total{source}}: audio acknowledged by Kafka</li>
  *   <li>{@code earshot_ingest_chunks_sent_total{source}}: chunks acknowledged (end-of-stream records included)</li>
  *   <li>{@code earshot_ingest_audio_dropped_seconds_total{source,reason}}: audio given up: {@code buffer_full}
- *       (microphone backlog past its bound), {@code send_failed} (Kafka did not take it)</li>
+ *       (microphone backlog past its bound), {@code send_failed} (Kafka did not take it), {@code shutdown} (still buffered when a stopped capture ran out of drain time)</li>
  *   <li>{@code earshot_ingest_send_errors_total{source}}: failed sends</li>
  *   <li>{@code earshot_ingest_buffer_fill_seconds{source}}: audio waiting in the microphone backlog</li>
  *   <li>{@code earshot_ingest_files_total{result}}: replayed files, {@code ok} or {@code failed}</li>
