@@ -59,6 +59,7 @@ def main():
     training = {
         "recipe": "training/README.md (python3 -m earshot_sed.make_dataset; earshot_sed.train)",
         "recipe_hash": stats["recipe_hash"],
+        "data_hash": stats.get("data_hash"),
         "soundscapes": stats["counts"],
         "split_seeds": stats["split_seeds"],
         "train_seed": hist["args"]["seed"],

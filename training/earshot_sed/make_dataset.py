@@ -13,6 +13,8 @@ import csv
 import hashlib
 import json
 import os
+import resource
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -47,14 +49,25 @@ def _work(args):
     return name, events, bg, feats, frame_targets(events, num_output_frames(len(feats)))
 
 
-def recipe_hash():
-    """Hash of everything that determines the data: manifests and generator code."""
+def recipe_hash(counts):
+    """Hash of the recipe's inputs: source and background manifests, soundscape counts and seeds."""
     h = hashlib.sha256()
-    for p in [DATA / "sources.tsv", DATA / "backgrounds.tsv"] + sorted((ROOT / "earshot_sed").glob("*.py")):
-        if p.name in ("soundscapes.py", "make_dataset.py", "features.py", "audio_io.py", "sources.tsv",
-                      "backgrounds.tsv"):
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
+    for p in (DATA / "sources.tsv", DATA / "backgrounds.tsv"):
+        h.update(p.read_bytes())
+    h.update(json.dumps({"counts": counts, "seeds": SPLIT_SEEDS}, sort_keys=True).encode())
+    return h.hexdigest()[:16]
+
+
+def data_hash(out):
+    """Hash of the generated data itself (labels and features of every split): a rebuild that
+    reproduces the dataset bit for bit gets the same value."""
+    h = hashlib.sha256()
+    for split in SPLIT_SEEDS:
+        d = Path(out) / split
+        for name in ("strong.tsv", "features.npy"):
+            with open(d / name, "rb") as f:
+                for block in iter(lambda: f.read(1 << 24), b""):
+                    h.update(block)
     return h.hexdigest()[:16]
 
 
@@ -90,6 +103,12 @@ def make_split(split, count, out, workers):
     print(f"{split}: {count} soundscapes, {len(strong)} events", flush=True)
 
 
+def _cpu_seconds():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--train", type=int, default=3000)
@@ -98,12 +117,15 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "work" / "dataset"))
     ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args()
+    t0 = time.time()
     for split in ("validation", "test", "train"):
         make_split(split, getattr(a, split), a.out, a.workers)
     train = np.load(Path(a.out) / "train" / "features.npy", mmap_mode="r")
     flat = np.asarray(train, dtype=np.float64).reshape(-1, train.shape[-1])
-    stats = {"mean": flat.mean(0).tolist(), "std": flat.std(0).tolist(), "recipe_hash": recipe_hash(),
-             "counts": {s: getattr(a, s) for s in SPLIT_SEEDS}, "split_seeds": SPLIT_SEEDS}
+    counts = {s: getattr(a, s) for s in SPLIT_SEEDS}
+    stats = {"mean": flat.mean(0).tolist(), "std": flat.std(0).tolist(), "recipe_hash": recipe_hash(counts),
+             "data_hash": data_hash(a.out), "counts": counts, "split_seeds": SPLIT_SEEDS,
+             "wall_seconds": time.time() - t0, "cpu_seconds": _cpu_seconds()}
     (Path(a.out) / "stats.json").write_text(json.dumps(stats, indent=1))
 
 

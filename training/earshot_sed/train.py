@@ -6,6 +6,7 @@ Writes work/runs/<name>/best.pt (best validation frame-level macro AP), last.pt,
 import argparse
 import json
 import os
+import resource
 import time
 from pathlib import Path
 
@@ -76,6 +77,11 @@ def augment(xb, yb, rng, crop_frames=312, pooling=4, max_mask=8):
     return xb.masked_fill(mask[:, None, :], 0.0), yb
 
 
+def _cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", required=True)
@@ -141,6 +147,7 @@ def main():
         (out / "history.json").write_text(json.dumps({
             "args": vars(a), "params": count_params(model), "history": history,
             "best_frame_macro_ap": best, "train_seconds": time.time() - t_start,
+            "cpu_seconds": _cpu_seconds(),
             "recipe_hash": stats.get("recipe_hash")}, indent=1))
 
 

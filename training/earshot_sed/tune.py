@@ -1,0 +1,93 @@
+"""Tune per-class decoding (thresholds, median filter) on the validation split.
+
+Objective: per-class event-based F1 (onset collar 200 ms, offset collar max(200 ms, 20 % of the
+reference length), one-to-one matching), the same criterion as the reported metric. Classes are
+independent, so each class picks its own parameters.
+"""
+import csv
+from collections import defaultdict
+
+import numpy as np
+
+from .decoding import frame_time, hysteresis_runs, smooth
+from .labels import LABELS
+
+ON = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+OFF_DELTA = (0.0, 0.1, 0.2)
+MEDIAN = (1, 3, 5, 7, 9)
+MIN_DURATION_S = 0.1
+MAX_GAP_S = 0.2
+
+
+def read_strong(path):
+    out = defaultdict(list)
+    with open(path) as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            out[row["filename"]].append((float(row["onset"]), float(row["offset"]), row["event_label"]))
+    return out
+
+
+def _events(p, on, off, duration):
+    merged = []
+    for a, b in hysteresis_runs(p, on, off):
+        t0, t1 = frame_time(a), min(frame_time(b), duration)
+        if merged and t0 - merged[-1][1] <= MAX_GAP_S:
+            merged[-1][1] = t1
+        else:
+            merged.append([t0, t1])
+    return [(a, b) for a, b in merged if b - a >= MIN_DURATION_S]
+
+
+def count_matches(ref, est, collar=0.2, pct=0.2):
+    """One-to-one matches between reference and estimated (onset, offset) lists (augmenting paths)."""
+    ok = [[j for j, e in enumerate(est)
+           if abs(e[0] - r[0]) <= collar and abs(e[1] - r[1]) <= max(collar, pct * (r[1] - r[0]))]
+          for r in ref]
+    match_est = {}
+
+    def augment(i, seen):
+        for j in ok[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in match_est or augment(match_est[j], seen):
+                    match_est[j] = i
+                    return True
+        return False
+
+    return sum(augment(i, set()) for i in range(len(ref)))
+
+
+def tune(probs_by_file, refs, log=print):
+    params = {"threshold_on": {}, "threshold_off": {}, "median_filter_frames": {},
+              "min_duration_s": {}, "max_gap_s": {}}
+    scores = {}
+    for k, label in enumerate(LABELS):
+        best = (-1.0, None)
+        smoothed = {m: {n: smooth(p[:, k:k + 1], [m]) for n, p in probs_by_file.items()} for m in MEDIAN}
+        for m in MEDIAN:
+            for on in ON:
+                for d in OFF_DELTA:
+                    off = round(max(0.05, on - d), 2)
+                    f1 = _f1_pre(smoothed[m], refs, label, on, off)
+                    if f1 > best[0] + 1e-9:
+                        best = (f1, (on, off, m))
+        on, off, m = best[1]
+        params["threshold_on"][label] = on
+        params["threshold_off"][label] = off
+        params["median_filter_frames"][label] = m
+        params["min_duration_s"][label] = MIN_DURATION_S
+        params["max_gap_s"][label] = MAX_GAP_S
+        scores[label] = best[0]
+        log(f"  {label:10s} on {on:.2f} off {off:.2f} median {m}: validation event F1 {best[0]:.3f}")
+    return params, scores
+
+
+def _f1_pre(smoothed_by_file, refs, label, on, off, duration=10.0):
+    tp = n_ref = n_est = 0
+    for name, p in smoothed_by_file.items():
+        est = _events(p[:, 0], on, off, duration)
+        ref = [(a, b) for a, b, l in refs.get(name, []) if l == label]
+        tp += count_matches(ref, est)
+        n_ref += len(ref)
+        n_est += len(est)
+    return 2 * tp / (n_ref + n_est) if n_ref + n_est else 0.0
