@@ -67,6 +67,19 @@ class EvaluatorTest {
     }
 
     @Test
+    void theMatchingKeepsTheReferenceSedEvalKeeps() {
+        // Dog [1.05, 2] hits both Dog references; sed_eval's matcher starts greedily and keeps the
+        // first, so [1.1, 2] is left over and Cat [1.25, 2] (within its collar, not the first's)
+        // substitutes it. Matching the other reference would give S = 0, FP = FN = 1 instead.
+        Reference twoDogs = new Reference(EventListReader.parse("gt.tsv", List.of("a.wav\t1\t2\tDog",
+                "a.wav\t1.1\t2\tDog")), Durations.parse("dur.tsv", List.of("a.wav\t10")), List.of("Cat", "Dog"));
+        EventTable system = EventListReader.parse("det.tsv", List.of("a.wav\t1.05\t2\tDog", "a.wav\t1.25\t2\tCat"));
+        SedMetrics m = new EventBasedMetrics(EventBasedMetrics.Config.DCASE).evaluate(twoDogs, system);
+        assertEquals(new Counts(2, 2, 1, 0, 0, 0, 1, 0, 0), m.overall());
+        assertEquals(1 / (2 + EPS), m.micro().errorRate(), 1e-15);
+    }
+
+    @Test
     void segmentBasedCountsEveryFileOverItsDuration() {
         SedMetrics m = SegmentBasedMetrics.oneSecond().evaluate(REFERENCE, DETECTIONS);
         // 30 segments x 2 classes; TP: a.wav Dog 1,2; S: b.wav 2,3; D: a.wav Cat 4; I: a.wav Cat 6, b.wav Cat 4

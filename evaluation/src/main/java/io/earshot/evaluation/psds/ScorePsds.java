@@ -1,5 +1,6 @@
 package io.earshot.evaluation.psds;
 
+import io.earshot.evaluation.io.DcaseInputException;
 import io.earshot.evaluation.io.Reference;
 import io.earshot.evaluation.io.ScoreTable;
 import java.util.ArrayList;
@@ -24,6 +25,12 @@ public final class ScorePsds {
 
     /** @param scores score table per audio file; every file of the reference must have one */
     public static PsdsResult compute(Reference reference, PsdsScenario scenario, Map<String, ScoreTable> scores) {
+        for (String file : reference.durations().files()) {
+            if (!scores.containsKey(file)) {
+                throw new DcaseInputException("no score table for " + file + " (listed in "
+                        + reference.durations().source() + ")");
+            }
+        }
         PsdsCalculator calc = new PsdsCalculator(reference, scenario);
         IntersectionCounter counter = calc.counter();
         int classes = counter.classes().size();
