@@ -47,6 +47,11 @@ final class ScoreTableOutput implements Closeable {
 
     /** Appends the new frames of one block; returns the number of rows written. */
     int accept(FrameScores block) throws IOException {
+        if (block.sampleRate() <= 0 || block.frameHopSamples() <= 0 || block.firstFrameStartSample() < 0) {
+            throw new IllegalArgumentException("score block of " + block.sourceId() + " has sample rate "
+                    + block.sampleRate() + ", frame hop " + block.frameHopSamples() + ", first frame start "
+                    + block.firstFrameStartSample() + ": cannot place its frames in time");
+        }
         Table table = tables.get(block.sourceId());
         if (table == null) {
             table = Table.open(dir.resolve(fileName(block.sourceId())), block);

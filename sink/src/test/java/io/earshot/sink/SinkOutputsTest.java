@@ -74,6 +74,9 @@ class SinkOutputsTest {
             var other = new io.earshot.protocol.FrameScores("kitchen.wav", "s", 16_000, 7, 384 + 7 * 1024, 1024, 0,
                     List.of("Speech", "Cat"), List.of(new float[] {0.1f, 0.2f}), "m", "1");
             assertThrows(IllegalArgumentException.class, () -> out.accept(other));
+            var noHop = new io.earshot.protocol.FrameScores("kitchen.wav", "s", 16_000, 7, 384 + 7 * 1024, 0, 0,
+                    Records.LABELS, List.of(Records.row(7)), "m", "1");
+            assertThrows(IllegalArgumentException.class, () -> out.accept(noHop), "frames cannot be placed in time");
         }
         List<String> lines = Files.readAllLines(dir.resolve("kitchen.tsv"));
         assertEquals("onset\toffset\tSpeech\tMusic\tDog", lines.get(0));

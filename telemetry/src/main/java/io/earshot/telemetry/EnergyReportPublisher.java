@@ -90,8 +90,14 @@ public final class EnergyReportPublisher implements AutoCloseable {
      */
     public static EnergyReportPublisher start(EnergyConfig config, EnergyMeter meter, WorkCounters work,
                                               Properties kafkaProperties, String topic, MeterRegistry registry) {
+        // Only producer settings: callers often pass their Streams or consumer properties, which the
+        // producer would warn about one by one.
         Properties props = new Properties();
-        props.putAll(kafkaProperties);
+        kafkaProperties.forEach((k, v) -> {
+            if (ProducerConfig.configNames().contains(String.valueOf(k))) {
+                props.put(k, v);
+            }
+        });
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "earshot-energy-" + config.instanceId());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
