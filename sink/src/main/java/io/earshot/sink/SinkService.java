@@ -251,7 +251,9 @@ public final class SinkService implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
+        if (stopped.getCount() > 0) {
+            consumer.wakeup(); // the consumer is closed once the thread has stopped
+        }
         try {
             if (!stopped.await(30, TimeUnit.SECONDS)) {
                 LOG.warn("sink thread did not stop within 30 s");
