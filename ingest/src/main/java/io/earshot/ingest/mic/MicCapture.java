@@ -70,7 +70,18 @@ public final class MicCapture implements AutoCloseable {
 
     /** A capture with its own producer (closed when the capture ends). */
     public MicCapture(MicConfig config, Properties kafkaProperties, Topics topics, MeterRegistry registry) {
-        this(config, new AudioChunkProducer(kafkaProperties, topics.audio(), new IngestMetrics(registry)), true);
+        this(config, new AudioChunkProducer(withShortBlocking(kafkaProperties), topics.audio(), new IngestMetrics(registry)), true);
+    }
+
+    /**
+     * A refused send is retried by the sender anyway, so it need not block long inside the producer
+     * (Kafka's default is 60 s): a short wait keeps Ctrl-C and the drain deadline responsive.
+     */
+    private static Properties withShortBlocking(Properties kafkaProperties) {
+        Properties p = new Properties();
+        p.putAll(kafkaProperties);
+        p.putIfAbsent("max.block.ms", "5000");
+        return p;
     }
 
     /** A capture sending through a producer the caller owns. */

@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.common.KafkaException;
@@ -52,6 +53,8 @@ public final class ReplayJob {
     private final DoubleAdder audioAcked = new DoubleAdder();
     private final AtomicLong sendErrors = new AtomicLong();
     private final Set<String> sourcesWithErrors = ConcurrentHashMap.newKeySet();
+    /** The first record Kafka refused: the replay stops there, since the next would most likely fail too. */
+    private final AtomicReference<String> kafkaFailure = new AtomicReference<>();
 
     /** A job with its own producer built from Kafka client properties (closed when the job ends). */
     public ReplayJob(ReplayConfig config, Properties kafkaProperties, Topics topics, MeterRegistry registry) {
@@ -77,8 +80,9 @@ public final class ReplayJob {
     /**
      * Replays everything, waits until Kafka acknowledged it, and says what happened.
      *
-     * @throws KafkaException when Kafka refuses records outright (e.g. the broker is unreachable for
-     *                        longer than {@code max.block.ms}); open streams are not closed then
+     * @throws KafkaException when Kafka does not accept a record (e.g. the broker stays unreachable
+     *                        longer than {@code max.block.ms} or {@code delivery.timeout.ms}): the
+     *                        replay stops at the first such record rather than fail every chunk in turn
      */
     public ReplaySummary run() {
         long startNanos = System.nanoTime();
@@ -122,6 +126,9 @@ public final class ReplayJob {
                     continue;
                 }
                 send(src, chunk);
+                if (kafkaFailure.get() != null) {
+                    break;
+                }
                 if (chunk.endOfStream()) {
                     finish(src, true, active, results);
                 }
@@ -131,20 +138,25 @@ public final class ReplayJob {
                     logProgress(results.size(), failures.size(), totalFiles, startNanos);
                 }
             }
-            if (stopRequested) {
+            if (stopRequested && kafkaFailure.get() == null) {
                 for (FileReplaySource src : List.copyOf(active)) {
                     send(src, src.endEarly());
                     finish(src, false, active, results);
                 }
             }
-            producer.flush();
+            if (kafkaFailure.get() == null) {
+                producer.flush();
+            }
         } finally {
             for (FileReplaySource src : active) {
                 closeQuietly(src);
             }
             if (ownsProducer) {
-                producer.close();
+                producer.close(kafkaFailure.get() == null ? Duration.ofSeconds(30) : Duration.ZERO);
             }
+        }
+        if (kafkaFailure.get() != null) {
+            throw new KafkaException(kafkaFailure.get());
         }
         ReplaySummary summary = new ReplaySummary(results, failures, chunksAcked.get(), audioAcked.sum(), sendErrors.get(),
                 Duration.ofNanos(System.nanoTime() - startNanos), stopRequested || !queue.isEmpty());
@@ -185,6 +197,8 @@ public final class ReplayJob {
                 audioAcked.add(chunk.durationSeconds());
             } else {
                 sendErrors.incrementAndGet();
+                kafkaFailure.compareAndSet(null, "Kafka did not accept audio of " + src.file() + " (source " + source
+                        + ") on " + producer.topic() + ": " + error.getMessage());
                 if (sourcesWithErrors.add(source)) { // one line per source, not one per chunk
                     LOG.error("Kafka did not accept chunk {} of source {} ({}): {}", chunk.sequence(), source, src.file(),
                             error.getMessage());

@@ -181,6 +181,23 @@ class ReplayJobKafkaTest {
     }
 
     @Test
+    void unreachableKafkaStopsTheReplayWithOneClearError() throws IOException {
+        Path f = wav("nobroker.wav", 16000, 1, WavEncoding.PCM_S16, false, 2);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", "127.0.0.1:1"); // nothing listens there
+        p.put("max.block.ms", "1500");
+        ReplayJob job = new ReplayJob(ReplayConfig.of(List.of(f, f)).withPacing(Pacing.maxSpeed()), p, Topics.defaults(),
+                new SimpleMeterRegistry());
+        long t0 = System.nanoTime();
+        org.apache.kafka.common.KafkaException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.apache.kafka.common.KafkaException.class, job::run);
+        assertTrue(e.getMessage().startsWith("Kafka did not accept audio of " + f + " (source nobroker.wav) on earshot.audio: "),
+                e.getMessage());
+        // It gave up after the first refused record instead of waiting out every chunk of both files.
+        assertTrue(System.nanoTime() - t0 < 20e9, "took " + (System.nanoTime() - t0) / 1e9 + " s");
+    }
+
+    @Test
     void stopEndsOpenStreamsCleanly() throws Exception {
         Path f = wav("long.wav", 16000, 1, WavEncoding.PCM_S16, false, 20);
         Topics topics = Topics.withPrefix("replay3.");
