@@ -95,6 +95,8 @@ def main():
     ap.add_argument("--weak-weight", type=float, default=0.5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--balance", action="store_true",
+                    help="sample clips by the inverse frequency of their rarest class (ablation)")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -116,14 +118,25 @@ def main():
     history, best, t_start = [], -1.0, time.time()
     print(f"{a.name}: {count_params(model)} params, {len(xtr)} train clips, {steps} steps/epoch",
           flush=True)
-    order = rng.permutation(len(xtr))
+    if a.balance:
+        present = wtr.numpy() > 0
+        inv = 1.0 / np.maximum(present.sum(0), 1)
+        weights = (present * inv).max(1)
+        weights /= weights.sum()
+
+    def new_order():
+        if a.balance:
+            return rng.choice(len(xtr), size=len(xtr), replace=True, p=weights)
+        return rng.permutation(len(xtr))
+
+    order = new_order()
     pos = 0
     for epoch in range(1, a.epochs + 1):
         model.train()
         t0, total = time.time(), 0.0
         for _ in range(steps):
             if pos + a.batch > len(order):
-                order, pos = rng.permutation(len(xtr)), 0
+                order, pos = new_order(), 0
             idx = torch.from_numpy(order[pos:pos + a.batch])
             pos += a.batch
             xb, yb = augment(xtr[idx], ytr[idx], rng, a.crop_frames)
