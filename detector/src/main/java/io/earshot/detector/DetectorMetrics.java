@@ -37,18 +37,18 @@ public final class DetectorMetrics implements BatchListener {
         this.work = work;
         this.inferenceLatency = Timer.builder("earshot.detector.inference.latency")
                 .description("Wall time of one model call (one batch of windows)")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
         this.batchSize = DistributionSummary.builder("earshot.detector.batch.size")
                 .description("Windows per model call").publishPercentileHistogram()
                 .minimumExpectedValue(1.0).maximumExpectedValue(256.0).register(registry);
         this.captureToEvent = Timer.builder("earshot.detector.capture.to.event.latency")
                 .description("From the capture of the newest audio sample an event decision needed to the event record")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(120)).register(registry);
         this.onsetToStart = Timer.builder("earshot.detector.onset.to.start.latency")
                 .description("From the capture of an event's onset to its start record (includes the window delay)")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(120)).register(registry);
         Gauge.builder("earshot.detector.events.open", openEvents, AtomicLong::get)
                 .description("Events started and not yet ended by this process").register(registry);

@@ -1,12 +1,9 @@
 package io.earshot.detector.state;
 
 import io.earshot.dsp.features.FramerState;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Where one source's current stream stands: written on every audio chunk, so it stays small (a few
@@ -53,45 +50,48 @@ public record SourceStream(String streamId, int sampleRate, long sampleZeroMicro
         return framer.started() ? framer.nextFrameIndex() : originFrame;
     }
 
+    /**
+     * Binary form: version, stream id (UTF), rate, sample-zero time, next sample, last sequence, ended,
+     * origin, windows applied, then the framer (started, next sample, next frame, pending count, pending
+     * floats). Written with bulk buffer copies: this value is rewritten for every chunk.
+     */
     public byte[] toBytes() {
-        byte[] framerBytes = framer.toBytes();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(80 + framerBytes.length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT_VERSION);
-            out.writeUTF(streamId);
-            out.writeInt(sampleRate);
-            out.writeLong(sampleZeroMicros);
-            out.writeLong(nextExpectedSample);
-            out.writeLong(lastSequence);
-            out.writeBoolean(ended);
-            out.writeLong(originFrame);
-            out.writeLong(windowsApplied);
-            out.writeInt(framerBytes.length);
-            out.write(framerBytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        byte[] id = streamId.getBytes(StandardCharsets.UTF_8);
+        float[] pending = framer.pending();
+        ByteBuffer out = ByteBuffer.allocate(1 + 2 + id.length + 4 + 8 * 3 + 1 + 8 * 2 + 1 + 8 * 2 + 4 + 4 * pending.length);
+        out.put(FORMAT_VERSION).putShort((short) id.length).put(id).putInt(sampleRate).putLong(sampleZeroMicros)
+                .putLong(nextExpectedSample).putLong(lastSequence).put((byte) (ended ? 1 : 0)).putLong(originFrame)
+                .putLong(windowsApplied);
+        out.put((byte) (framer.started() ? 1 : 0)).putLong(framer.nextSampleIndex()).putLong(framer.nextFrameIndex())
+                .putInt(pending.length);
+        out.asFloatBuffer().put(pending);
+        return out.array();
     }
 
     public static SourceStream fromBytes(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            byte version = in.readByte();
+        try {
+            ByteBuffer in = ByteBuffer.wrap(data);
+            byte version = in.get();
             if (version != FORMAT_VERSION) {
                 throw new IllegalArgumentException("unknown source stream state version " + version);
             }
-            String streamId = in.readUTF();
-            int rate = in.readInt();
-            long zero = in.readLong();
-            long next = in.readLong();
-            long seq = in.readLong();
-            boolean ended = in.readBoolean();
-            long origin = in.readLong();
-            long applied = in.readLong();
-            byte[] framer = new byte[in.readInt()];
-            in.readFully(framer);
-            return new SourceStream(streamId, rate, zero, next, seq, ended, origin, applied, FramerState.fromBytes(framer));
-        } catch (IOException e) {
+            byte[] id = new byte[in.getShort()];
+            in.get(id);
+            int rate = in.getInt();
+            long zero = in.getLong();
+            long next = in.getLong();
+            long seq = in.getLong();
+            boolean ended = in.get() != 0;
+            long origin = in.getLong();
+            long applied = in.getLong();
+            boolean started = in.get() != 0;
+            long framerNextSample = in.getLong();
+            long framerNextFrame = in.getLong();
+            float[] pending = new float[in.getInt()];
+            in.asFloatBuffer().get(pending);
+            return new SourceStream(new String(id, StandardCharsets.UTF_8), rate, zero, next, seq, ended, origin, applied,
+                    new FramerState(started, framerNextSample, framerNextFrame, pending));
+        } catch (BufferUnderflowException | NegativeArraySizeException e) {
             throw new IllegalArgumentException("truncated source stream state (" + data.length + " bytes)", e);
         }
     }

@@ -1,0 +1,182 @@
+package io.earshot.detector.bench;
+
+import io.earshot.broker.EmbeddedKafkaBroker;
+import io.earshot.detector.DetectorConfig;
+import io.earshot.detector.DetectorMetrics;
+import io.earshot.detector.DetectorService;
+import io.earshot.detector.TestAudio;
+import io.earshot.detector.TestModels;
+import io.earshot.protocol.AudioChunk;
+import io.earshot.protocol.AudioChunkSerde;
+import io.earshot.protocol.Topics;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Benchmark (not a test): N concurrent real-time 16 kHz sources, 100 ms chunks, against one detector
+ * with the default model and overlap on an in-process broker. Reports the CPU the detector's own
+ * threads used (stream threads, their Kafka clients, inference), hence sources per core, and the
+ * latency meters of the detector.
+ *
+ * <p>Run: {@code mvn -q -pl detector -am test-compile && java -cp ... io.earshot.detector.bench.RealTimeSourcesBench
+ * --sources 300 --seconds 60} (see docs/performance.md for the exact command).
+ */
+public final class RealTimeSourcesBench {
+
+    private static final int RATE = 16000;
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int sources = Integer.parseInt(a.getOrDefault("sources", "300"));
+        int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "20"));
+        int chunkMs = Integer.parseInt(a.getOrDefault("chunk-ms", "100"));
+        int partitions = Integer.parseInt(a.getOrDefault("partitions", "4"));
+        int maxBatch = Integer.parseInt(a.getOrDefault("max-batch", "32"));
+        int streamThreads = Integer.parseInt(a.getOrDefault("stream-threads", "1"));
+        Path model = a.containsKey("model") ? Path.of(a.get("model")) : TestModels.modelPath();
+        int chunk = RATE * chunkMs / 1000;
+        float[] audio = TestAudio.scene(60.0);
+
+        System.out.printf("bench: %d sources x %d ms chunks, %d s warm-up + %d s measured, %d partitions, max batch %d, "
+                + "%d cores visible%n", sources, chunkMs, warmup, seconds, partitions, maxBatch,
+                Runtime.getRuntime().availableProcessors());
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
+            Properties kafka = new Properties();
+            kafka.put("bootstrap.servers", broker.bootstrapServers());
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Path state = Files.createTempDirectory("earshot-bench-state");
+            DetectorConfig config = DetectorConfig.builder(kafka).model(model).topics(Topics.defaults())
+                    .applicationId("bench").stateDir(state).topicPartitions(partitions).maxBatch(maxBatch)
+                    .streamThreads(streamThreads).build();
+            try (DetectorService detector = DetectorService.start(config, registry);
+                 KafkaProducer<String, AudioChunk> producer = producer(broker)) {
+                if (!detector.awaitRunning(Duration.ofSeconds(60))) {
+                    throw new IllegalStateException("detector did not start: " + detector.state());
+                }
+                DetectorMetrics metrics = detector.metrics();
+                long t0 = System.nanoTime();
+                long wall0 = System.currentTimeMillis() * 1000;
+                // stream starts spread over one hop, so windows come due at different times, as with real sources
+                long hopNanos = (long) (detector.settings().geometry().hopSeconds(RATE) * 1e9);
+                long[] startAt = new long[sources];
+                long[] sent = new long[sources];
+                for (int s = 0; s < sources; s++) {
+                    startAt[s] = t0 + hopNanos * s / sources;
+                }
+                AtomicLong producedSamples = new AtomicLong();
+                long measureStart = t0 + TimeUnit.SECONDS.toNanos(warmup);
+                long end = measureStart + TimeUnit.SECONDS.toNanos(seconds);
+                Map<Long, Long> cpuAtStart = null;
+                double audioAtStart = 0;
+                long processCpuAtStart = 0;
+                long wallAtStart = 0;
+                while (System.nanoTime() < end) {
+                    long now = System.nanoTime();
+                    if (cpuAtStart == null && now >= measureStart) {
+                        cpuAtStart = detectorThreadCpu();
+                        audioAtStart = metrics.work().audioSeconds();
+                        processCpuAtStart = processCpuNanos();
+                        wallAtStart = now;
+                    }
+                    for (int s = 0; s < sources; s++) {
+                        // send every chunk whose last sample has been "captured" by now
+                        while (now >= startAt[s] + (sent[s] + 1) * (long) chunkMs * 1_000_000L) {
+                            long first = sent[s] * chunk;
+                            int offset = (int) ((first + s * 7919L) % (audio.length - chunk));
+                            long captureMicros = wall0 + (startAt[s] - t0) / 1000 + first * 1_000_000L / RATE;
+                            producer.send(new ProducerRecord<>("earshot.audio", "src-" + s,
+                                    AudioChunk.ofMonoPcm16("bench-" + s, sent[s], first, captureMicros, RATE, audio, offset, chunk)));
+                            sent[s]++;
+                            producedSamples.addAndGet(chunk);
+                        }
+                    }
+                    Thread.sleep(5);
+                }
+                long wall = System.nanoTime() - wallAtStart;
+                Map<Long, Long> cpuAtEnd = detectorThreadCpu();
+                long detectorCpu = 0;
+                for (Map.Entry<Long, Long> e : cpuAtEnd.entrySet()) {
+                    detectorCpu += e.getValue() - cpuAtStart.getOrDefault(e.getKey(), 0L);
+                }
+                long processCpu = processCpuNanos() - processCpuAtStart;
+                double audioDone = metrics.work().audioSeconds() - audioAtStart;
+                double produced = producedSamples.get() / (double) RATE;
+                Thread.sleep(3000);
+                double behind = produced - metrics.work().audioSeconds();
+                double cores = detectorCpu / (double) wall;
+                System.out.printf("measured %.1f s: audio analysed %.0f s (%.2f x real time per source), "
+                                + "backlog after 3 s drain %.1f audio s of %.0f produced%n",
+                        wall / 1e9, audioDone, audioDone / (wall / 1e9) / sources, behind, produced);
+                System.out.printf("detector threads CPU: %.3f cores -> %.0f sources per core; whole process (broker, "
+                        + "load generator included): %.3f cores%n", cores, sources / cores, processCpu / (double) wall);
+                System.out.printf("windows: %d, batches: %d, mean batch %.2f windows, max %.0f%n",
+                        (long) metrics.batchSizes().totalAmount(), metrics.batchSizes().count(),
+                        metrics.batchSizes().mean(), metrics.batchSizes().max());
+                print("inference per batch", metrics.inferenceTimer().takeSnapshot());
+                print("capture->event (newest sample needed -> record)", metrics.captureToEventTimer().takeSnapshot());
+                print("onset->start record (includes the window wait)", metrics.onsetToStartTimer().takeSnapshot());
+            }
+        }
+    }
+
+    private static void print(String what, HistogramSnapshot s) {
+        StringBuilder b = new StringBuilder();
+        for (ValueAtPercentile p : s.percentileValues()) {
+            b.append(String.format(" p%.0f=%.3f s", p.percentile() * 100, p.value(TimeUnit.SECONDS)));
+        }
+        System.out.printf("%s: n=%d mean=%.3f s max=%.3f s%s%n", what, s.count(), s.mean(TimeUnit.SECONDS),
+                s.max(TimeUnit.SECONDS), b);
+    }
+
+    /** CPU time of the detector's threads: Kafka Streams (named after the application id) and inference. */
+    private static Map<Long, Long> detectorThreadCpu() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> out = new HashMap<>();
+        for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            String name = info.getThreadName();
+            if (name.contains("bench-") || name.startsWith("earshot-inference")) {
+                long cpu = mx.getThreadCpuTime(info.getThreadId());
+                if (cpu > 0) {
+                    out.put(info.getThreadId(), cpu);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static KafkaProducer<String, AudioChunk> producer(EmbeddedKafkaBroker broker) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "load-generator");
+        return new KafkaProducer<>(p, new StringSerializer(), AudioChunkSerde.chunkSerializer());
+    }
+}
