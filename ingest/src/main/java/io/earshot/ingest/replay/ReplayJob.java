@@ -50,6 +50,7 @@ public final class ReplayJob {
     private volatile boolean stopRequested;
 
     private final AtomicLong chunksAcked = new AtomicLong();
+    private double audioHandedOver; // run() thread only
     private final DoubleAdder audioAcked = new DoubleAdder();
     private final AtomicLong sendErrors = new AtomicLong();
     private final Set<String> sourcesWithErrors = ConcurrentHashMap.newKeySet();
@@ -160,7 +161,7 @@ public final class ReplayJob {
         }
         ReplaySummary summary = new ReplaySummary(results, failures, chunksAcked.get(), audioAcked.sum(), sendErrors.get(),
                 Duration.ofNanos(System.nanoTime() - startNanos), stopRequested || !queue.isEmpty());
-        LOG.info("replay done: {}", summary);
+        LOG.debug("replay done: {}", summary); // callers print or log the summary themselves
         return summary;
     }
 
@@ -191,6 +192,7 @@ public final class ReplayJob {
             return;
         }
         String source = src.sourceId();
+        audioHandedOver += chunk.durationSeconds();
         producer.send(source, chunk, (metadata, error) -> {
             if (error == null) {
                 chunksAcked.incrementAndGet();
@@ -226,9 +228,8 @@ public final class ReplayJob {
 
     private void logProgress(int done, int failed, int total, long startNanos) {
         double wall = (System.nanoTime() - startNanos) / 1e9;
-        double audio = audioAcked.sum();
-        LOG.info(String.format("progress: %d/%d files done (%d failed), %.1f s of audio sent in %.1f s (%.1fx real time)",
-                done, total, failed, audio, wall, wall > 0 ? audio / wall : 0));
+        LOG.info(String.format("progress: %d/%d files done (%d failed), %.1f s of audio sent (%.1f s acknowledged) in %.1f s (%.1fx real time)",
+                done, total, failed, audioHandedOver, audioAcked.sum(), wall, wall > 0 ? audioHandedOver / wall : 0));
     }
 
     /** Sleeps until {@code deadline} (System.nanoTime); false if the job was stopped meanwhile. */
