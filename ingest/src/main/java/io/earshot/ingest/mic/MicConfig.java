@@ -1,5 +1,6 @@
 package io.earshot.ingest.mic;
 
+import io.earshot.protocol.AudioChunk;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -37,6 +38,11 @@ public record MicConfig(String deviceName, String sourceId, int targetRate, int 
             throw new IllegalArgumentException("max in flight must be at least 1, got " + maxInFlight);
         }
         Objects.requireNonNull(drainTimeout, "drainTimeout");
+        long chunkBytes = Math.round(targetRate * chunkMillis / 1000.0) * 2L;
+        if (chunkBytes > AudioChunk.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException(chunkMillis + " ms chunks at " + targetRate + " Hz are " + chunkBytes
+                    + " bytes, more than a record may carry (" + AudioChunk.MAX_PAYLOAD_BYTES + ")");
+        }
     }
 
     /** Defaults: first device, 16 kHz, 100 ms chunks, 5 min backlog, 50 chunks in flight, 10 s drain. */

@@ -1,5 +1,6 @@
 package io.earshot.ingest.replay;
 
+import io.earshot.protocol.AudioChunk;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +40,11 @@ public record ReplayConfig(List<Path> paths, String sourcePrefix, Pacing pacing,
             throw new IllegalArgumentException("parallel sources must be at least 1, got " + parallelSources);
         }
         Objects.requireNonNull(progressInterval, "progressInterval");
+        long chunkBytes = Math.round(targetRate * chunkMillis / 1000.0) * 2L;
+        if (chunkBytes > AudioChunk.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException(chunkMillis + " ms chunks at " + targetRate + " Hz are " + chunkBytes
+                    + " bytes, more than a record may carry (" + AudioChunk.MAX_PAYLOAD_BYTES + ")");
+        }
     }
 
     /** Defaults: no prefix, real time, 100 ms chunks, 16 kHz, one file at a time, progress every 10 s. */
