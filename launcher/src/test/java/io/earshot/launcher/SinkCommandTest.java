@@ -57,6 +57,70 @@ class SinkCommandTest {
         }
     }
 
+    /** Frames [first, first + n) of one source, scores 0.9 for the labels active at the frame centre. */
+    private static io.earshot.protocol.FrameScores scores(String source, long first, int n, List<String> labels,
+                                                          java.util.function.BiPredicate<String, Double> active) {
+        List<float[]> rows = new java.util.ArrayList<>();
+        for (long f = first; f < first + n; f++) {
+            double centre = (384 + 1024 * f + 512) / 16_000.0;
+            float[] row = new float[labels.size()];
+            for (int c = 0; c < row.length; c++) {
+                row[c] = active.test(labels.get(c), centre) ? 0.9f : 0.05f;
+            }
+            rows.add(row);
+        }
+        return new io.earshot.protocol.FrameScores(source, "s1", 16_000, first, 384 + 1024 * first, 1024,
+                1_795_000_000_000_000L, labels, rows, "earshot-sed", "1");
+    }
+
+    @Test
+    void whatTheSinkWritesIsWhatEarshotEvalReads() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
+            Topics topics = Topics.withPrefix("eval.");
+            Properties p = new Properties();
+            p.put("bootstrap.servers", broker.bootstrapServers());
+            List<String> labels = List.of("Dog", "Speech");
+            try (KafkaProducer<String, byte[]> producer =
+                         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+                for (SoundEvent e : List.of(end("a.wav", "Dog", 16_000, 32_000), end("b.wav", "Speech", 0, 8_000))) {
+                    producer.send(new ProducerRecord<>(topics.events(), e.sourceId(), JsonSerde.soundEvents().toBytes(e)));
+                }
+                // a.wav: 2 s = 31 frames of 64 ms from 0.024 s, in two blocks; b.wav: 1 s = 15 frames
+                for (var block : List.of(
+                        scores("a.wav", 0, 16, labels, (l, t) -> l.equals("Dog") && t >= 1.0 && t < 2.0),
+                        scores("a.wav", 16, 15, labels, (l, t) -> l.equals("Dog") && t >= 1.0 && t < 2.0),
+                        scores("b.wav", 0, 15, labels, (l, t) -> l.equals("Speech") && t < 0.5))) {
+                    producer.send(new ProducerRecord<>(topics.scores(), block.sourceId(),
+                            JsonSerde.frameScores().toBytes(block)));
+                }
+                producer.flush();
+            }
+            Path tsv = dir.resolve("events.tsv");
+            Path scoresDir = dir.resolve("scores");
+            MainTest.Result sink = MainTest.run(Map.of(), "sink", "--bootstrap-server", broker.bootstrapServers(),
+                    "--topic-prefix", "eval.", "--tsv", tsv.toString(), "--scores-dir", scoresDir.toString(), "--drain");
+            assertEquals(0, sink.exitCode(), sink.err());
+
+            Path gt = dir.resolve("gt.tsv");
+            Files.writeString(gt, "filename\tonset\toffset\tevent_label\na.wav\t1.0\t2.0\tDog\nb.wav\t0.0\t0.5\tSpeech\n");
+            Path durations = dir.resolve("durations.tsv");
+            Files.writeString(durations, "filename\tduration\na.wav\t2.0\nb.wav\t1.0\n");
+            MainTest.Result detections = MainTest.run(Map.of(), "eval", "--ground-truth", gt.toString(), "--durations",
+                    durations.toString(), "--detections", tsv.toString(), "--json");
+            assertEquals(0, detections.exitCode(), detections.err());
+            MainTest.Result scored = MainTest.run(Map.of(), "eval", "--ground-truth", gt.toString(), "--durations",
+                    durations.toString(), "--scores", scoresDir.toString(), "--json");
+            assertEquals(0, scored.exitCode(), scored.err());
+            // the sink's TSV and score tables are exactly the reference: perfect scores both ways
+            var det = JsonSerde.MAPPER.readTree(detections.out());
+            assertEquals(1.0, det.at("/event_based/micro/f1").asDouble(), det.toString());
+            assertEquals(2, det.at("/files").asInt());
+            var sc = JsonSerde.MAPPER.readTree(scored.out());
+            assertEquals(1.0, sc.at("/psds2/value").asDouble(), sc.toString());
+            assertEquals("scores", sc.at("/psds2/source").asText());
+        }
+    }
+
     @Test
     void aSinkWithNoOutputIsAUsageError() {
         MainTest.Result r = MainTest.run(Map.of(), "sink", "--bootstrap-server", "127.0.0.1:1");
