@@ -70,17 +70,20 @@ public final class MicCapture implements AutoCloseable {
 
     /** A capture with its own producer (closed when the capture ends). */
     public MicCapture(MicConfig config, Properties kafkaProperties, Topics topics, MeterRegistry registry) {
-        this(config, new AudioChunkProducer(withShortBlocking(kafkaProperties), topics.audio(), new IngestMetrics(registry)), true);
+        this(config, new AudioChunkProducer(producerDefaults(kafkaProperties, config), topics.audio(), new IngestMetrics(registry)), true);
     }
 
     /**
-     * A refused send is retried by the sender anyway, so it need not block long inside the producer
-     * (Kafka's default is 60 s): a short wait keeps Ctrl-C and the drain deadline responsive.
+     * Producer defaults for live capture (the caller's properties win): a refused send is retried by the
+     * sender anyway, so it need not block long inside the producer (Kafka's default is 60 s), which keeps
+     * Ctrl-C and the drain deadline responsive; and chunks already handed over may wait for the broker
+     * as long as the backlog could (Kafka's default gives up after 120 s).
      */
-    private static Properties withShortBlocking(Properties kafkaProperties) {
+    static Properties producerDefaults(Properties kafkaProperties, MicConfig config) {
         Properties p = new Properties();
         p.putAll(kafkaProperties);
         p.putIfAbsent("max.block.ms", "5000");
+        p.putIfAbsent("delivery.timeout.ms", String.valueOf(Math.max(120_000L, Math.min(Integer.MAX_VALUE, config.backlog().toMillis()))));
         return p;
     }
 
