@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -13,6 +15,8 @@ import java.util.stream.Collectors;
  * timestamps on samples, no escaped quotes inside label values beyond \" \\ \n).
  */
 public record PrometheusScrape(List<Sample> samples) {
+
+    private static final Pattern FAMILY = Pattern.compile("`([a-zA-Z_:][a-zA-Z0-9_:]*)\\*`");
 
     /** One sample line: metric name, labels, value. */
     public record Sample(String name, Map<String, String> labels, double value) {
@@ -116,11 +120,17 @@ public record PrometheusScrape(List<Sample> samples) {
     /**
      * Metric names of this scrape that {@code documentation} does not mention as {@code `name`}. A
      * histogram's or summary's series ({@code _bucket}, {@code _count}, {@code _sum}, {@code _max}) count
-     * as documented when their base name is.
+     * as documented when their base name is, and {@code `prefix_*`} documents a whole family (such as
+     * the Kafka client's own metrics).
      */
     public List<String> undocumentedIn(String documentation) {
+        List<String> families = new ArrayList<>();
+        Matcher m = FAMILY.matcher(documentation);
+        while (m.find()) {
+            families.add(m.group(1));
+        }
         return names().stream().filter(name -> {
-            if (documentation.contains("`" + name + "`")) {
+            if (documentation.contains("`" + name + "`") || families.stream().anyMatch(name::startsWith)) {
                 return false;
             }
             for (String suffix : List.of("_bucket", "_count", "_sum", "_max")) {

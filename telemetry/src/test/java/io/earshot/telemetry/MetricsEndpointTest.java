@@ -102,5 +102,10 @@ class MetricsEndpointTest {
         assertTrue(Double.isNaN(s.value("y", Map.of()).orElseThrow()));
         assertEquals(Double.POSITIVE_INFINITY, s.value("z", Map.of("le", "+Inf")).orElseThrow());
         assertThrows(IllegalArgumentException.class, () -> PrometheusScrape.parse("9bad 1"));
+
+        PrometheusScrape t = PrometheusScrape.parse("a_total 1\nh_seconds_bucket{le=\"1\"} 2\nh_seconds_max 3\n"
+                + "kafka_consumer_x 4\nz 5\n");
+        assertEquals(java.util.List.of("z"), t.undocumentedIn("`a_total`, `h_seconds` and `kafka_consumer_*`"));
+        assertEquals(java.util.List.of("a_total", "z"), t.undocumentedIn("`h_seconds`, `kafka_consumer_*`, a_total"));
     }
 }
