@@ -14,6 +14,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -116,7 +118,7 @@ public final class SinkService implements AutoCloseable {
                 }
                 if (!records.isEmpty()) {
                     pipeline.flush();
-                    consumer.commitSync();
+                    commit();
                 }
                 updateLag();
                 answerCatchUps();
@@ -143,6 +145,16 @@ public final class SinkService implements AutoCloseable {
                 c.done.countDown();
             }
             stopped.countDown();
+        }
+    }
+
+    private void commit() {
+        try {
+            consumer.commitSync();
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // The group moved these partitions elsewhere meanwhile: whoever gets them re-reads the batch,
+            // and the outputs' duplicate checks keep the files exact.
+            LOG.info("offsets not committed, the group is rebalancing: {}", e.getMessage());
         }
     }
 
