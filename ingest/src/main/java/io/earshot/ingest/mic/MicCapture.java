@@ -111,12 +111,19 @@ public final class MicCapture implements AutoCloseable {
         if (captureThread != null) {
             throw new IllegalStateException("already started");
         }
-        mixer = CaptureDevices.find(config.deviceName());
-        format = FormatNegotiator.choose(mixer, config.targetRate());
-        line = (TargetDataLine) mixer.getLine(new DataLine.Info(TargetDataLine.class, format));
-        // A device buffer of half a second rides out scheduling hiccups of the capture thread.
-        int bufferBytes = Math.max(format.getFrameSize() * 1024, (int) (format.getSampleRate() / 2) * format.getFrameSize());
-        line.open(format, bufferBytes);
+        try {
+            mixer = CaptureDevices.find(config.deviceName());
+            format = FormatNegotiator.choose(mixer, config.targetRate());
+            line = (TargetDataLine) mixer.getLine(new DataLine.Info(TargetDataLine.class, format));
+            // A device buffer of half a second rides out scheduling hiccups of the capture thread.
+            int bufferBytes = Math.max(format.getFrameSize() * 1024, (int) (format.getSampleRate() / 2) * format.getFrameSize());
+            line.open(format, bufferBytes);
+        } catch (LineUnavailableException | RuntimeException e) {
+            if (ownsProducer) {
+                producer.close(java.time.Duration.ZERO);
+            }
+            throw e;
+        }
         LOG.info("capturing '{}' as {} -> source {} at {} Hz mono, {} ms chunks, backlog {} s", mixer.getMixerInfo().getName(),
                 format, config.sourceId(), config.targetRate(), config.chunkMillis(), config.backlog().toSeconds());
         captureThread = new Thread(this::captureLoop, "earshot-mic-capture");

@@ -99,6 +99,18 @@ class MicCaptureKafkaTest {
     }
 
     @Test
+    void anUnknownDeviceFailsAtStartNamingTheDevicesThereAre() throws IOException {
+        WavCaptureMixerProvider.serve(wav(0.1), 1);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", "127.0.0.1:1");
+        MicCapture capture = new MicCapture(MicConfig.of(SOURCE).withDevice("studio condenser"), p, Topics.defaults(),
+                new SimpleMeterRegistry());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, capture::start);
+        assertTrue(e.getMessage().contains("no capture device matches 'studio condenser'"), e.getMessage());
+        assertTrue(e.getMessage().contains(WavCaptureMixerProvider.DEVICE_NAME), e.getMessage());
+    }
+
+    @Test
     void capturesTheDeviceResampledToOneContiguousStream() throws Exception {
         broker = startBroker(0);
         Path wav = wav(3.0);
