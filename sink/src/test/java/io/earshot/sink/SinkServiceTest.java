@@ -297,4 +297,38 @@ class SinkServiceTest {
         }
         assertEquals(before, Files.readString(jsonl) + Files.readString(tsv) + Files.readString(scores.resolve("a.tsv")));
     }
+
+    @Test
+    void energyTotalsCoverEveryReportEvenAfterARestartInTheSameGroup() throws Exception {
+        Topics topics = createTopics("energy.");
+        PrintWriter quiet = new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        SinkConfig config = SinkConfig.forBootstrap(broker.bootstrapServers()).withTopics(topics)
+                .withGroupId("sink-energy").withEnergy(true);
+        try (KafkaProducer<String, byte[]> p = producer(null)) {
+            p.send(new ProducerRecord<>(topics.energy(), "det-a", JsonSerde.energyReports().toBytes(
+                    new EnergyReport("det-a", 0, 10_000_000, 360.0, 1e-4, "rapl", 60, 6, 21_600.0, 0.05))));
+            p.send(new ProducerRecord<>(topics.energy(), "det-b", JsonSerde.energyReports().toBytes(
+                    new EnergyReport("det-b", 0, 10_000_000, 720.0, 2e-4, "rapl", 60, 6, 43_200.0, 0.1))));
+            p.flush();
+        }
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (SinkService sink = SinkService.start(config, quiet, registry)) {
+            assertTrue(sink.awaitCaughtUp(CATCH_UP));
+            assertEquals(1080.0, sink.energyTotals().total().joules(), 1e-9);
+        }
+        try (KafkaProducer<String, byte[]> p = producer(null)) {
+            p.send(new ProducerRecord<>(topics.energy(), "det-a", JsonSerde.energyReports().toBytes(
+                    new EnergyReport("det-a", 10_000_000, 20_000_000, 36.0, 1e-5, "rapl", 60, 6, 2_160.0, 0.005))));
+            p.flush();
+        }
+        var registry2 = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (SinkService sink = SinkService.start(config, quiet, registry2)) {
+            assertTrue(sink.awaitCaughtUp(CATCH_UP));
+            EnergyTotals.Summary t = sink.energyTotals().total();
+            assertEquals(1116.0, t.joules(), 1e-9, "the two earlier reports are counted again, once");
+            assertEquals(3, t.reports());
+            assertEquals(180.0, t.audioSeconds(), 1e-9);
+            assertEquals(1116.0 / 3.6e6 / (180.0 / 3600), t.kwhPerAudioHour(), 1e-12);
+        }
+    }
 }
