@@ -12,15 +12,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Scores the demo's output against the ground truth, the way {@code earshot eval} does.
- *
- * @param events the detector's events (event- and segment-based F1 of what users actually get)
- * @param scores the frame score tables (PSDS1 and PSDS2, exact over all thresholds)
+ * Scores the demo's output against the ground truth with the evaluation module, as {@code earshot eval}
+ * does, combining two inputs in one report: the F1 metrics of the detector's events (what a user of
+ * Earshot actually receives) and PSDS1/PSDS2 of its frame score tables (exact over all thresholds,
+ * which the events, one operating point, cannot give).
  */
-record DemoEvaluation(EvaluationReport events, EvaluationReport scores) {
+record DemoEvaluation(EvaluationReport report) {
 
-    /** Threshold at which the score-table report also gives F1 values (PSDS does not depend on it). */
-    static final double SCORE_THRESHOLD = 0.5;
+    /** Decision threshold of the score-table pass; PSDS does not depend on it and its F1 values are not used. */
+    private static final double SCORE_THRESHOLD = 0.5;
 
     static DemoEvaluation of(DemoConfig config, DemoRun run) {
         Reference reference = new Reference(EventListReader.read(config.groundTruth()), Durations.read(config.durations()),
@@ -29,22 +29,25 @@ record DemoEvaluation(EvaluationReport events, EvaluationReport scores) {
         EvaluationReport events = evaluator.evaluateDetections(reference, EventListReader.read(run.eventsTsv()), List.of());
         Map<String, ScoreTable> tables = ScoreTableReader.readDirectory(run.scoresDir(), reference.durations(), run.labels());
         EvaluationReport scores = evaluator.evaluateScores(reference, tables, List.of(SCORE_THRESHOLD), "frame score tables");
-        return new DemoEvaluation(events, scores);
+        EvaluationReport combined = new EvaluationReport(events.input(),
+                "the detected events (F1) and frame score tables (PSDS)", events.classes(), events.files(),
+                events.durationSeconds(), events.settings(), events.results(), scores.psds());
+        return new DemoEvaluation(combined);
     }
 
     double psds1() {
-        return scores.psdsValue("psds1");
+        return report.psdsValue("psds1");
     }
 
     double psds2() {
-        return scores.psdsValue("psds2");
+        return report.psdsValue("psds2");
     }
 
     double eventF1Macro() {
-        return events.headline().eventBased().macro().f1();
+        return report.headline().eventBased().macro().f1();
     }
 
     double segmentF1Macro() {
-        return events.headline().segmentBased().macro().f1();
+        return report.headline().segmentBased().macro().f1();
     }
 }

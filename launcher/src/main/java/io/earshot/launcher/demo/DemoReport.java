@@ -20,10 +20,7 @@ record DemoReport(DemoRun run, DemoEvaluation evaluation, double totalSeconds) {
     void print(PrintWriter out) {
         out.println();
         out.println("== Evaluation of the detected events against the ground truth");
-        out.print(ReportTable.render(evaluation.events()));
-        out.println();
-        out.printf(Locale.ROOT, "PSDS1 %.3f   PSDS2 %.3f   (DCASE 2022 scenarios, exact over all thresholds of the frame score tables)%n",
-                evaluation.psds1(), evaluation.psds2());
+        out.print(ReportTable.render(evaluation.report()));
         out.println();
         out.println("== Energy");
         EnergyTotals.Summary e = run.energy();
@@ -42,11 +39,7 @@ record DemoReport(DemoRun run, DemoEvaluation evaluation, double totalSeconds) {
 
     /** The {@code earshot eval --json} object of the detected events, with PSDS from the score tables, plus energy and throughput. */
     ObjectNode toJson() {
-        ObjectNode root = evaluation.events().toJson();
-        ObjectNode scores = evaluation.scores().toJson();
-        root.set("psds1", scores.get("psds1"));
-        root.set("psds2", scores.get("psds2"));
-        root.put("psds_input", "scores");
+        ObjectNode root = evaluation.report().toJson();
 
         EnergyTotals.Summary e = run.energy();
         ObjectNode energy = root.putObject("energy");
