@@ -17,7 +17,7 @@ import java.util.Properties;
  * @param model              the ONNX model; its manifest is the same path with {@code .json}
  * @param windowSeconds      analysis window length, null for the manifest's default
  * @param hopSeconds         hop between windows, null for the manifest's default
- * @param thresholds         per-label onset threshold overrides (the off threshold keeps its distance)
+ * @param thresholds         per-label threshold overrides
  * @param emitScores         publish frame scores to the scores topic
  * @param applicationId      Kafka Streams application id (consumer group, state and changelog names)
  * @param streamThreads      Kafka Streams threads
@@ -33,7 +33,7 @@ import java.util.Properties;
  * @param energy             energy reporting settings, null for none
  */
 public record DetectorConfig(Properties kafka, Topics topics, Path model, Double windowSeconds, Double hopSeconds,
-                             Map<String, Double> thresholds, boolean emitScores, String applicationId,
+                             Map<String, ThresholdOverride> thresholds, boolean emitScores, String applicationId,
                              int streamThreads, int intraOpThreads, int inferenceThreads, int maxBatch,
                              Duration maxBatchWait, Duration applyInterval, WindowWeighting weighting, Path stateDir,
                              boolean createTopics, int topicPartitions, EnergyConfig energy) {
@@ -64,11 +64,6 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
         if (applyInterval.isNegative() || applyInterval.isZero()) {
             throw new IllegalArgumentException("apply interval must be positive: " + applyInterval);
         }
-        for (Map.Entry<String, Double> t : thresholds.entrySet()) {
-            if (!(t.getValue() > 0 && t.getValue() < 1)) {
-                throw new IllegalArgumentException("threshold of " + t.getKey() + " must be in (0, 1), got " + t.getValue());
-            }
-        }
     }
 
     @Override
@@ -95,7 +90,7 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
         private Path model = DEFAULT_MODEL;
         private Double windowSeconds;
         private Double hopSeconds;
-        private Map<String, Double> thresholds = Map.of();
+        private Map<String, ThresholdOverride> thresholds = Map.of();
         private boolean emitScores = true;
         private String applicationId = DEFAULT_APPLICATION_ID;
         private int streamThreads = 1;
@@ -118,7 +113,7 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
         public Builder model(Path v) { model = v; return this; }
         public Builder windowSeconds(Double v) { windowSeconds = v; return this; }
         public Builder hopSeconds(Double v) { hopSeconds = v; return this; }
-        public Builder thresholds(Map<String, Double> v) { thresholds = v; return this; }
+        public Builder thresholds(Map<String, ThresholdOverride> v) { thresholds = v; return this; }
         public Builder emitScores(boolean v) { emitScores = v; return this; }
         public Builder applicationId(String v) { applicationId = v; return this; }
         public Builder streamThreads(int v) { streamThreads = v; return this; }

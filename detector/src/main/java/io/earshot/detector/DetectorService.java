@@ -125,8 +125,8 @@ public final class DetectorService implements AutoCloseable {
                 config.emitScores(), config.topics(), config.applyInterval());
     }
 
-    /** The manifest's decoding rules with onset thresholds overridden; the hysteresis gap is kept. */
-    static List<DecoderConfig> decoders(ModelManifest manifest, Map<String, Double> overrides) {
+    /** The manifest's decoding rules with thresholds overridden; an off threshold not given keeps its ratio to on. */
+    static List<DecoderConfig> decoders(ModelManifest manifest, Map<String, ThresholdOverride> overrides) {
         for (String label : overrides.keySet()) {
             if (manifest.labelIndex(label) < 0) {
                 throw new IllegalArgumentException("unknown label '" + label + "' in a threshold; the model's labels are "
@@ -134,12 +134,12 @@ public final class DetectorService implements AutoCloseable {
             }
         }
         List<DecoderConfig> out = new ArrayList<>(manifest.decoders());
-        for (Map.Entry<String, Double> o : overrides.entrySet()) {
+        for (Map.Entry<String, ThresholdOverride> o : overrides.entrySet()) {
             int i = manifest.labelIndex(o.getKey());
             DecoderConfig base = out.get(i);
-            double on = o.getValue();
-            double off = Math.max(0, Math.min(on, on - (base.thresholdOn() - base.thresholdOff())));
-            out.set(i, base.withThresholds(on, off));
+            ThresholdOverride t = o.getValue();
+            double off = t.off() != null ? t.off() : t.on() * (base.thresholdOff() / base.thresholdOn());
+            out.set(i, base.withThresholds(t.on(), off));
         }
         return out;
     }

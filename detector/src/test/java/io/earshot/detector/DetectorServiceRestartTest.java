@@ -67,9 +67,10 @@ class DetectorServiceRestartTest {
         return p;
     }
 
-    private DetectorService start(String appId, Topics topics, Path stateDir) throws InterruptedException {
+    private DetectorService start(String appId, Topics topics, Path stateDir, Map<String, ThresholdOverride> thresholds)
+            throws InterruptedException {
         DetectorConfig config = DetectorConfig.builder(kafka()).model(TestModels.modelPath()).topics(topics)
-                .applicationId(appId).stateDir(stateDir).topicPartitions(2).build();
+                .applicationId(appId).stateDir(stateDir).topicPartitions(2).thresholds(thresholds).build();
         DetectorService service = DetectorService.start(config, new SimpleMeterRegistry());
         assertTrue(service.awaitRunning(Duration.ofSeconds(60)), "detector " + appId + " running");
         return service;
@@ -82,6 +83,10 @@ class DetectorServiceRestartTest {
     @Test
     void restartMidStreamGivesTheEventsOfAnUninterruptedRun() throws Exception {
         float[] audio = TestAudio.scene(31.3);
+        Map<String, ThresholdOverride> thresholds;
+        try (io.earshot.detector.model.OnnxModel model = TestModels.load()) {
+            thresholds = TestModels.thresholdsFor(model, audio);
+        }
         Map<String, List<AudioChunk>> chunks = new HashMap<>();
         for (String s : SOURCES) {
             chunks.put(s, TestAudio.chunks("stream-" + s, audio, s.equals("mic-1") ? 1600 : 2500));
@@ -93,7 +98,7 @@ class DetectorServiceRestartTest {
         try (KafkaProducer<String, AudioChunk> producer = producer()) {
             // first half of every stream, then a detector that is stopped mid-stream
             send(producer, chunks, 0.0, 0.5);
-            try (DetectorService first = start("restarted", restarted, tmp.resolve("state-1"))) {
+            try (DetectorService first = start("restarted", restarted, tmp.resolve("state-1"), thresholds)) {
                 List<ConsumerRecord<String, byte[]>> seen = readUntil(restarted.scores(),
                         records -> SOURCES.stream().allMatch(s -> records.stream().anyMatch(r -> r.key().equals(s))));
                 assertFalse(seen.isEmpty());
@@ -101,8 +106,8 @@ class DetectorServiceRestartTest {
             send(producer, chunks, 0.5, 1.0);
         }
         // a new state directory: the restarted detector must rebuild its state from the changelogs
-        try (DetectorService again = start("restarted", restarted, tmp.resolve("state-2"));
-             DetectorService reference = start("uninterrupted", uninterrupted, tmp.resolve("state-ref"))) {
+        try (DetectorService again = start("restarted", restarted, tmp.resolve("state-2"), thresholds);
+             DetectorService reference = start("uninterrupted", uninterrupted, tmp.resolve("state-ref"), thresholds)) {
             Predicate<List<ConsumerRecord<String, byte[]>>> allFinal = records -> SOURCES.stream().allMatch(s ->
                     records.stream().filter(r -> r.key().equals(s)).map(r -> JsonSerde.frameScores().fromBytes(r.value()))
                             .anyMatch(b -> b.firstFrameIndex() + b.scores().size() - 1 == lastFrame));

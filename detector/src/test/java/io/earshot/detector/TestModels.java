@@ -38,6 +38,37 @@ public final class TestModels {
         return ManifestReader.read(ManifestReader.manifestPathFor(requireModel()));
     }
 
+    /**
+     * Thresholds that make the given audio produce events with whatever model is committed: per label,
+     * on at the 85th and off at the 70th percentile of its frame scores over the audio's full windows.
+     * The decoding itself stays real; only the operating point is chosen from the model's own output.
+     */
+    public static java.util.Map<String, ThresholdOverride> thresholdsFor(OnnxModel model, float[] audio) {
+        ModelManifest m = model.manifest();
+        java.util.List<io.earshot.dsp.features.LogMelFrame> frames =
+                new io.earshot.dsp.features.StreamingFramer(m.features()).push(0, audio);
+        java.util.List<float[]> rows = new java.util.ArrayList<>();
+        for (int start = 0; start + m.windowFrames() <= frames.size(); start += m.windowFrames()) {
+            float[][] window = new float[m.windowFrames()][];
+            for (int i = 0; i < window.length; i++) {
+                window[i] = frames.get(start + i).values();
+            }
+            rows.addAll(java.util.Arrays.asList(model.run(new float[][][] {window})[0]));
+        }
+        java.util.Map<String, ThresholdOverride> out = new java.util.LinkedHashMap<>();
+        for (int l = 0; l < m.labels().size(); l++) {
+            double[] v = new double[rows.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = rows.get(i)[l];
+            }
+            java.util.Arrays.sort(v);
+            double on = Math.min(0.95, Math.max(0.01, v[(int) (0.85 * (v.length - 1))]));
+            double off = Math.min(on, Math.max(0.005, v[(int) (0.7 * (v.length - 1))]));
+            out.put(m.labels().get(l), new ThresholdOverride(on, off));
+        }
+        return out;
+    }
+
     public static OnnxModel load() {
         Path p = requireModel();
         return OnnxModel.load(p, ManifestReader.read(ManifestReader.manifestPathFor(p)), 1);

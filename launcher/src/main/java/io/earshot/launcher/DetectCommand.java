@@ -2,6 +2,7 @@ package io.earshot.launcher;
 
 import io.earshot.detector.DetectorConfig;
 import io.earshot.detector.DetectorService;
+import io.earshot.detector.ThresholdOverride;
 import io.earshot.telemetry.EnergyConfig;
 import io.earshot.telemetry.MetricsEndpoint;
 import java.net.InetAddress;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code earshot detect}: the Kafka Streams detector until Ctrl-C. */
@@ -46,9 +48,10 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Hop between windows (default: the manifest's, about 5 s: every frame is seen by two windows).")
     Double hopSeconds;
 
-    @Option(names = "--threshold", paramLabel = "LABEL=VALUE",
-            description = "Onset threshold of one label, repeatable, e.g. --threshold Speech=0.6.")
-    Map<String, Double> thresholds = new LinkedHashMap<>();
+    @Option(names = "--threshold", paramLabel = "LABEL=ON[:OFF]",
+            description = "Thresholds of one label, repeatable, e.g. --threshold Speech=0.6 or Speech=0.6:0.4 "
+                    + "(without OFF, the off threshold keeps the manifest's ratio to on).")
+    Map<String, String> thresholds = new LinkedHashMap<>();
 
     @Option(names = "--no-scores", description = "Do not publish frame scores.")
     boolean noScores;
@@ -102,7 +105,7 @@ public final class DetectCommand implements Callable<Integer> {
                 .model(model)
                 .windowSeconds(windowSeconds)
                 .hopSeconds(hopSeconds)
-                .thresholds(thresholds)
+                .thresholds(parseThresholds())
                 .emitScores(!noScores)
                 .applicationId(applicationId)
                 .streamThreads(streamThreads)
@@ -135,6 +138,18 @@ public final class DetectCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    private Map<String, ThresholdOverride> parseThresholds() {
+        Map<String, ThresholdOverride> out = new LinkedHashMap<>();
+        thresholds.forEach((label, value) -> {
+            try {
+                out.put(label, ThresholdOverride.parse(value));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--threshold " + label + "=" + value + ": " + e.getMessage());
+            }
+        });
+        return out;
     }
 
     private EnergyConfig energyConfig() throws Exception {

@@ -34,6 +34,7 @@ class DetectorTopologyTest {
     /** Reference run: 100 ms chunks. */
     private static List<SoundEvent> referenceEvents;
     private static ScoreTrack referenceScores;
+    private static Map<String, io.earshot.detector.ThresholdOverride> thresholds;
 
     @TempDir
     Path tmp;
@@ -42,7 +43,8 @@ class DetectorTopologyTest {
     static void loadModel(@TempDir Path dir) {
         model = TestModels.load();
         audio = TestAudio.scene(SECONDS);
-        try (TopologyHarness h = new TopologyHarness(model, dir)) {
+        thresholds = TestModels.thresholdsFor(model, audio);
+        try (TopologyHarness h = new TopologyHarness(model, dir, b -> b.thresholds(thresholds))) {
             h.sendAll("mic-1", TestAudio.chunks("s1", audio, 1600));
             referenceEvents = List.copyOf(h.eventLog);
             referenceScores = ScoreTrack.of(h.scoreLog, "s1");
@@ -57,7 +59,7 @@ class DetectorTopologyTest {
     }
 
     private TopologyHarness harness(String name) {
-        return new TopologyHarness(model, tmp.resolve(name));
+        return new TopologyHarness(model, tmp.resolve(name), b -> b.thresholds(thresholds));
     }
 
     @Test

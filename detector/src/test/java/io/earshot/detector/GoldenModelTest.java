@@ -1,0 +1,107 @@
+package io.earshot.detector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.earshot.detector.model.OnnxModel;
+import io.earshot.dsp.features.LogMelFrame;
+import io.earshot.dsp.features.StreamingFramer;
+import io.earshot.dsp.wav.WavReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The model as the detector runs it matches the training side's golden outputs (models/golden):
+ * ONNX Runtime Java on the golden model input, and the whole Java path from WAV samples through the
+ * streaming log-mel framer into the model.
+ */
+class GoldenModelTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static OnnxModel model;
+
+    @BeforeAll
+    static void load() {
+        model = TestModels.load();
+    }
+
+    @AfterAll
+    static void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    static Stream<Path> goldenFiles() throws IOException {
+        Path dir = TestModels.repoRoot().resolve("models").resolve("golden");
+        if (!Files.isDirectory(dir)) {
+            return Stream.empty();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
+        }
+    }
+
+    private static float[][] matrix(JsonNode node) {
+        float[][] m = new float[node.size()][];
+        for (int i = 0; i < m.length; i++) {
+            JsonNode row = node.get(i);
+            m[i] = new float[row.size()];
+            for (int j = 0; j < m[i].length; j++) {
+                m[i][j] = (float) row.get(j).asDouble();
+            }
+        }
+        return m;
+    }
+
+    private static void assertClose(float[][] want, float[][] got, double tolerance, String what) {
+        assertEquals(want.length, got.length, what + ": frames");
+        double worst = 0;
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i].length, got[i].length, what + ": values in frame " + i);
+            for (int j = 0; j < want[i].length; j++) {
+                worst = Math.max(worst, Math.abs(want[i][j] - got[i][j]));
+            }
+        }
+        assertTrue(worst <= tolerance, what + ": largest difference " + worst + " > " + tolerance);
+    }
+
+    @ParameterizedTest
+    @MethodSource("goldenFiles")
+    void onnxRuntimeJavaMatchesTheGoldenFrameProbabilities(Path golden) throws IOException {
+        JsonNode doc = MAPPER.readTree(golden.toFile());
+        float[][] input = matrix(doc.get("input"));
+        float[][] want = matrix(doc.get("frame_probs"));
+        float[][] got = model.run(new float[][][] {input})[0];
+        assertClose(want, got, 1e-4, golden.getFileName() + " model on golden input");
+    }
+
+    @ParameterizedTest
+    @MethodSource("goldenFiles")
+    void wavThroughTheStreamingFramerAndModelMatchesTheGoldenOutput(Path golden) throws IOException {
+        JsonNode doc = MAPPER.readTree(golden.toFile());
+        float[] samples = WavReader.readMono(golden.resolveSibling(doc.get("wav").asText()));
+        assertEquals(doc.get("num_samples").asInt(), samples.length);
+        StreamingFramer framer = new StreamingFramer(model.manifest().features());
+        List<LogMelFrame> frames = framer.push(0, samples);
+        float[][] input = new float[frames.size()][];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = frames.get(i).values();
+        }
+        // features agree within 1e-3 in normalised units (the feature contract), outputs within 1e-3
+        assertClose(matrix(doc.get("input")), input, 1e-3, golden.getFileName() + " features");
+        float[][] got = model.run(new float[][][] {input})[0];
+        assertClose(matrix(doc.get("frame_probs")), got, 1e-3, golden.getFileName() + " model on Java features");
+        assertFalse(frames.isEmpty());
+    }
+}
