@@ -1,7 +1,6 @@
 package io.earshot.launcher;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -120,10 +119,5 @@ public final class Main implements Runnable {
                     "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name")
                             + " " + System.getProperty("os.arch")};
         }
-    }
-
-    @Override
-    public String toString() {
-        return "earshot " + Arrays.toString(spec == null ? new String[0] : spec.subcommands().keySet().toArray(new String[0]));
     }
 }
