@@ -24,6 +24,7 @@ public final class DetectorMetrics implements BatchListener {
     private final DistributionSummary batchSize;
     private final Timer captureToEvent;
     private final Timer onsetToStart;
+    private final Timer windowLatency;
     private final AtomicLong openEvents = new AtomicLong();
     private final ConcurrentHashMap<String, Counter> audioSeconds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> events = new ConcurrentHashMap<>();
@@ -48,6 +49,10 @@ public final class DetectorMetrics implements BatchListener {
                 .maximumExpectedValue(Duration.ofSeconds(120)).register(registry);
         this.onsetToStart = Timer.builder("earshot.detector.onset.to.start.latency")
                 .description("From the capture of an event's onset to its start record (includes the window delay)")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(120)).register(registry);
+        this.windowLatency = Timer.builder("earshot.detector.window.latency")
+                .description("From the capture of a window's newest sample to the publication of the scores it made final")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(120)).register(registry);
         Gauge.builder("earshot.detector.events.open", openEvents, AtomicLong::get)
@@ -109,6 +114,17 @@ public final class DetectorMetrics implements BatchListener {
         if (start && onsetToStartMicros >= 0) {
             onsetToStart.record(onsetToStartMicros, TimeUnit.MICROSECONDS);
         }
+    }
+
+    /** A window's output was published, {@code micros} after its newest sample was captured. */
+    public void windowPublished(long micros) {
+        if (micros >= 0) {
+            windowLatency.record(micros, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    public Timer windowLatencyTimer() {
+        return windowLatency;
     }
 
     public Timer captureToEventTimer() {

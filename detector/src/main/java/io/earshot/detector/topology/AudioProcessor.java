@@ -303,6 +303,8 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
         // a replay of old audio must not produce records that time-based retention deletes at once.
         long now = nowMicros.getAsLong();
         long ts = now / 1000;
+        long decidedAt = EventRecords.captureMicros(s, decidingSample);
+        metrics.windowPublished(now - decidedAt);
         if (settings.emitScores() && block.scores().length > 0) {
             context.forward(new Record<>(source, records.scores(source, s, block.firstFrame(), block.scores()), ts),
                     DetectorTopology.SCORES_SINK);
@@ -310,7 +312,6 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
         if (block.transitions().isEmpty()) {
             return;
         }
-        long decidedAt = EventRecords.captureMicros(s, decidingSample);
         for (SegmentScorer.LabelTransition t : block.transitions()) {
             SoundEvent event = records.event(source, s, t.label(), t.transition());
             boolean start = event.state() == SoundEvent.State.START;

@@ -6,6 +6,9 @@ import io.earshot.detector.DetectorMetrics;
 import io.earshot.detector.DetectorService;
 import io.earshot.detector.TestAudio;
 import io.earshot.detector.TestModels;
+import io.earshot.detector.ThresholdOverride;
+import io.earshot.detector.model.ManifestReader;
+import io.earshot.detector.model.OnnxModel;
 import io.earshot.protocol.AudioChunk;
 import io.earshot.protocol.AudioChunkSerde;
 import io.earshot.protocol.Topics;
@@ -65,7 +68,15 @@ public final class RealTimeSourcesBench {
             kafka.put("bootstrap.servers", broker.bootstrapServers());
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             Path state = Files.createTempDirectory("earshot-bench-state");
-            DetectorConfig config = DetectorConfig.builder(kafka).model(model).topics(Topics.defaults())
+            // The operating point comes from the model's own scores on the bench audio (as in the tests), so
+            // that events happen and their latency can be measured whatever model is committed.
+            Map<String, ThresholdOverride> thresholds = Map.of();
+            if (!a.getOrDefault("calibrate", "true").equals("false")) {
+                try (OnnxModel m = OnnxModel.load(model, ManifestReader.read(ManifestReader.manifestPathFor(model)), 1)) {
+                    thresholds = TestModels.thresholdsFor(m, audio);
+                }
+            }
+            DetectorConfig config = DetectorConfig.builder(kafka).model(model).topics(Topics.defaults()).thresholds(thresholds)
                     .applicationId("bench").stateDir(state).topicPartitions(partitions).maxBatch(maxBatch)
                     .streamThreads(streamThreads).build();
             try (DetectorService detector = DetectorService.start(config, registry);
@@ -127,12 +138,14 @@ public final class RealTimeSourcesBench {
                 System.out.printf("measured %.1f s: audio analysed %.0f s (%.2f x real time per source), "
                                 + "backlog after 3 s drain %.1f audio s of %.0f produced%n",
                         wall / 1e9, audioDone, audioDone / (wall / 1e9) / sources, behind, produced);
-                System.out.printf("detector threads CPU: %.3f cores -> %.0f sources per core; whole process (broker, "
-                        + "load generator included): %.3f cores%n", cores, sources / cores, processCpu / (double) wall);
+                System.out.printf("detector threads CPU: %.3f cores -> %.0f real-time sources per core (audio seconds "
+                        + "analysed per CPU second: %.0f); whole process (broker, load generator included): %.3f cores%n",
+                        cores, sources / cores, audioDone / (detectorCpu / 1e9), processCpu / (double) wall);
                 System.out.printf("windows: %d, batches: %d, mean batch %.2f windows, max %.0f%n",
                         (long) metrics.batchSizes().totalAmount(), metrics.batchSizes().count(),
                         metrics.batchSizes().mean(), metrics.batchSizes().max());
                 print("inference per batch", metrics.inferenceTimer().takeSnapshot());
+                print("window latency (newest sample of a window -> its scores published)", metrics.windowLatencyTimer().takeSnapshot());
                 print("capture->event (newest sample needed -> record)", metrics.captureToEventTimer().takeSnapshot());
                 print("onset->start record (includes the window wait)", metrics.onsetToStartTimer().takeSnapshot());
             }
