@@ -55,6 +55,8 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
 
     private static final Logger LOG = LoggerFactory.getLogger(AudioProcessor.class);
     private static final int MAX_SOURCE_ID_BYTES = 1024;
+    /** Windows in flight per task before the stream thread waits for the model (about 10 MB of input). */
+    static final int MAX_PENDING_WINDOWS = 64;
 
     private record PendingWindow(long index, long startFrame, CompletableFuture<float[][]> result) {
     }
@@ -75,6 +77,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
     private final Map<String, StreamingFramer> framers = new HashMap<>();
     /** Windows submitted and not yet applied, by source, oldest first. Lost on close; recomputed on init. */
     private final Map<String, ArrayDeque<PendingWindow>> pending = new LinkedHashMap<>();
+    private int pendingWindows;
 
     AudioProcessor(DetectionSettings settings, BatchingInferenceExecutor executor, DetectorMetrics metrics,
                    LongSupplier nowMicros) {
@@ -96,6 +99,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
         this.frames = new FrameStore(frameKv, spec.nMels());
         framers.clear();
         pending.clear();
+        pendingWindows = 0;
         // Windows that were ready but not applied before a restart are submitted again.
         try (KeyValueIterator<String, byte[]> it = streams.all()) {
             while (it.hasNext()) {
@@ -106,7 +110,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
                 }
             }
         }
-        context.schedule(settings.applyInterval(), PunctuationType.WALL_CLOCK_TIME, now -> applyAllPending());
+        context.schedule(settings.applyInterval(), PunctuationType.WALL_CLOCK_TIME, now -> applyFinished(false));
     }
 
     @Override
@@ -130,6 +134,9 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
         AudioChunk chunk = ((DecodeResult.Decoded) result).chunk();
         try {
             admit(source, chunk, record);
+            if (pendingWindows > MAX_PENDING_WINDOWS) {
+                applyFinished(true);
+            }
         } catch (RuntimeException e) {
             // A defect must not stop every other source: this chunk is set aside with the error.
             LOG.error("processing chunk {} of stream {} from source {} failed", chunk.sequence(), chunk.streamId(), source, e);
@@ -184,7 +191,8 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
 
     private SourceStream newSegment(String source, AudioChunk chunk, SourceStream sameStream) {
         framers.remove(source);
-        pending.remove(source);
+        ArrayDeque<PendingWindow> stale = pending.remove(source);
+        pendingWindows -= stale == null ? 0 : stale.size();
         frames.deleteAll(source);
         decode.delete(source);
         long lastSequence = sameStream == null ? Long.MIN_VALUE : sameStream.lastSequence();
@@ -228,6 +236,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
             long start = geometry.windowStart(s.originFrame(), next);
             float[][] window = frames.read(source, start, geometry.windowFrames());
             queue.add(new PendingWindow(next, start, executor.submit(window)));
+            pendingWindows++;
             next++;
         }
         if (queue.isEmpty()) {
@@ -235,17 +244,31 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
         }
     }
 
-    private void applyAllPending() {
+    /**
+     * Applies, per source and in window order, every window whose inference has finished; the stream
+     * thread does not wait for the model here, so reading audio and inference overlap. Only when more
+     * than {@link #MAX_PENDING_WINDOWS} windows are outstanding does it wait (back-pressure), and a
+     * stream's end waits for all of its windows.
+     */
+    private void applyFinished(boolean waitForAll) {
         for (String source : new ArrayList<>(pending.keySet())) {
-            ArrayDeque<PendingWindow> queue = pending.remove(source);
-            if (queue == null || queue.isEmpty()) {
+            ArrayDeque<PendingWindow> queue = pending.get(source);
+            ArrayDeque<PendingWindow> ready = new ArrayDeque<>();
+            while (!queue.isEmpty() && (waitForAll || queue.peek().result().isDone())) {
+                ready.add(queue.poll());
+            }
+            if (queue.isEmpty()) {
+                pending.remove(source);
+            }
+            pendingWindows -= ready.size();
+            if (ready.isEmpty()) {
                 continue;
             }
             SourceStream s = load(source);
             if (s == null || s.ended()) {
                 continue;
             }
-            streams.put(source, applyWindows(source, s, queue).toBytes());
+            streams.put(source, applyWindows(source, s, ready).toBytes());
         }
     }
 
@@ -278,6 +301,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
         submitReady(source, s);
         ArrayDeque<PendingWindow> queue = pending.remove(source);
         if (queue != null) {
+            pendingWindows -= queue.size();
             s = applyWindows(source, s, queue);
         }
         SegmentScorer scorer = loadScorer(source, s);
@@ -361,6 +385,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
     public void close() {
         // Submitted windows are simply dropped: the stores still say they are not applied.
         pending.clear();
+        pendingWindows = 0;
         framers.clear();
     }
 }

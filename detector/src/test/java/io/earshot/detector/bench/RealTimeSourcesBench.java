@@ -85,6 +85,10 @@ public final class RealTimeSourcesBench {
                     throw new IllegalStateException("detector did not start: " + detector.state());
                 }
                 DetectorMetrics metrics = detector.metrics();
+                VisibleLatency visible = new VisibleLatency(broker.bootstrapServers(), detector.settings());
+                Thread reader = new Thread(visible, "bench-latency-reader");
+                reader.setDaemon(true);
+                reader.start();
                 long t0 = System.nanoTime();
                 long wall0 = System.currentTimeMillis() * 1000;
                 // stream starts spread over one hop, so windows come due at different times, as with real sources
@@ -104,6 +108,7 @@ public final class RealTimeSourcesBench {
                 while (System.nanoTime() < end) {
                     long now = System.nanoTime();
                     if (cpuAtStart == null && now >= measureStart) {
+                        visible.measuring = true;
                         cpuAtStart = detectorThreadCpu();
                         audioAtStart = metrics.work().audioSeconds();
                         processCpuAtStart = processCpuNanos();
@@ -124,6 +129,7 @@ public final class RealTimeSourcesBench {
                     Thread.sleep(5);
                 }
                 long wall = System.nanoTime() - wallAtStart;
+                visible.measuring = false;
                 Map<Long, Long> cpuAtEnd = detectorThreadCpu();
                 long detectorCpu = 0;
                 for (Map.Entry<Long, Long> e : cpuAtEnd.entrySet()) {
@@ -145,10 +151,88 @@ public final class RealTimeSourcesBench {
                         (long) metrics.batchSizes().totalAmount(), metrics.batchSizes().count(),
                         metrics.batchSizes().mean(), metrics.batchSizes().max());
                 print("inference per batch", metrics.inferenceTimer().takeSnapshot());
+                System.out.println("Latency as a read_committed consumer sees it, records received in the measured interval:");
+                visible.print();
+                System.out.println("Detector meters (whole run, warm-up included):");
                 print("window latency (newest sample of a window -> its scores published)", metrics.windowLatencyTimer().takeSnapshot());
                 print("capture->event (newest sample needed -> record)", metrics.captureToEventTimer().takeSnapshot());
                 print("onset->start record (includes the window wait)", metrics.onsetToStartTimer().takeSnapshot());
             }
+        }
+    }
+
+    /**
+     * Reads scores and events with read_committed and measures, at the moment a record becomes visible:
+     * for a score block, the time since the capture of the newest sample of the window that made it
+     * final; for a start record, the time since the capture of the event's onset.
+     */
+    private static final class VisibleLatency implements Runnable {
+        private final String bootstrap;
+        private final io.earshot.detector.topology.DetectionSettings settings;
+        private final java.util.List<Long> windowMicros = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        private final java.util.List<Long> onsetMicros = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        volatile boolean measuring;
+
+        VisibleLatency(String bootstrap, io.earshot.detector.topology.DetectionSettings settings) {
+            this.bootstrap = bootstrap;
+            this.settings = settings;
+        }
+
+        @Override
+        public void run() {
+            Properties p = new Properties();
+            p.put("bootstrap.servers", bootstrap);
+            p.put("group.id", "bench-latency");
+            p.put("auto.offset.reset", "latest");
+            p.put("isolation.level", "read_committed");
+            try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> c = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p,
+                    new org.apache.kafka.common.serialization.StringDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                c.subscribe(java.util.List.of("earshot.scores", "earshot.events"));
+                int pooling = settings.geometry().pooling();
+                int hop = settings.manifest().features().hopLength();
+                int win = settings.manifest().features().winLength();
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                        long now = System.currentTimeMillis() * 1000;
+                        if (!measuring) {
+                            continue;
+                        }
+                        if (r.topic().equals("earshot.scores")) {
+                            io.earshot.protocol.FrameScores b = io.earshot.protocol.JsonSerde.frameScores().fromBytes(r.value());
+                            long end = b.firstFrameIndex() + b.scores().size();
+                            long windowStart = end * pooling - settings.geometry().hopFrames();
+                            long newest = (windowStart + settings.geometry().windowFrames() - 1) * hop + win;
+                            windowMicros.add(now - (b.captureTimeMicrosOfSampleZero() + newest * 1_000_000L / RATE));
+                        } else {
+                            io.earshot.protocol.SoundEvent e = io.earshot.protocol.JsonSerde.soundEvents().fromBytes(r.value());
+                            if (e.state() == io.earshot.protocol.SoundEvent.State.START) {
+                                onsetMicros.add(now - e.onsetTimeMicros());
+                            }
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.InterruptException e) {
+                // bench over
+            }
+        }
+
+        void print() {
+            show("  window (newest sample of the deciding window -> scores visible)", windowMicros);
+            show("  onset -> start record visible (includes the window wait)", onsetMicros);
+        }
+
+        private static void show(String what, java.util.List<Long> values) {
+            long[] v;
+            synchronized (values) {
+                v = values.stream().mapToLong(Long::longValue).sorted().toArray();
+            }
+            if (v.length == 0) {
+                System.out.printf("%s: none%n", what);
+                return;
+            }
+            System.out.printf("%s: n=%d p50=%.3f s p99=%.3f s max=%.3f s%n", what, v.length, v[v.length / 2] / 1e6,
+                    v[Math.min(v.length - 1, (int) Math.ceil(0.99 * v.length) - 1)] / 1e6, v[v.length - 1] / 1e6);
         }
     }
 

@@ -77,7 +77,7 @@ class OnnxModelTest {
                 float[][] single = model.run(new float[][][] {windows[b]})[0];
                 for (int t = 0; t < single.length; t++) {
                     for (int l = 0; l < single[t].length; l++) {
-                        assertEquals(single[t][l], batch[b][t][l], 1e-5f, "window " + b + " frame " + t);
+                        assertEquals(single[t][l], batch[b][t][l], 1e-6f, "window " + b + " frame " + t);
                     }
                 }
             }

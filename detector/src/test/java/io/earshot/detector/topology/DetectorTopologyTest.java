@@ -103,7 +103,7 @@ class DetectorTopologyTest {
             try (TopologyHarness h = harness(cut.getKey())) {
                 h.sendAll("mic-1", TestAudio.chunks("s1", audio, cut.getValue(), 1_700_000_000_000_000L, true));
                 assertEquals(referenceEvents, h.eventLog, cut.getKey() + " chunks: events");
-                ScoreTrack.of(h.scoreLog, "s1").assertMatches(referenceScores, 0f, cut.getKey() + " chunks");
+                ScoreTrack.of(h.scoreLog, "s1").assertMatches(referenceScores, 1e-6f, cut.getKey() + " chunks");
             }
         }
     }
@@ -125,7 +125,7 @@ class DetectorTopologyTest {
                 }
             }
             assertEquals(referenceEvents, h.eventLog);
-            ScoreTrack.of(h.scoreLog, "s1").assertMatches(referenceScores, 0f, "with duplicates");
+            ScoreTrack.of(h.scoreLog, "s1").assertMatches(referenceScores, 1e-6f, "with duplicates");
             assertEquals(duplicates, h.registry.get("earshot.detector.chunks.duplicate").counter().count());
             assertTrue(h.dlqLog.isEmpty());
         }
@@ -157,7 +157,7 @@ class DetectorTopologyTest {
                 }
             }
             assertEquals(referenceEvents, h.eventLog, "good records around bad ones give the same events");
-            ScoreTrack.of(h.scoreLog, "s1").assertMatches(referenceScores, 0f, "with bad records");
+            ScoreTrack.of(h.scoreLog, "s1").assertMatches(referenceScores, 1e-6f, "with bad records");
             List<String> reasons = new ArrayList<>();
             for (TestRecord<String, byte[]> r : h.dlqLog) {
                 reasons.add(new String(r.headers().lastHeader("earshot.dlq.reason").value(), StandardCharsets.UTF_8));
