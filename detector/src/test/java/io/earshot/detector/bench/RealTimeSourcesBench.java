@@ -56,12 +56,13 @@ public final class RealTimeSourcesBench {
         int partitions = Integer.parseInt(a.getOrDefault("partitions", "4"));
         int maxBatch = Integer.parseInt(a.getOrDefault("max-batch", "32"));
         int streamThreads = Integer.parseInt(a.getOrDefault("stream-threads", "1"));
+        int maxWaitMs = Integer.parseInt(a.getOrDefault("max-batch-wait-ms", "5"));
         Path model = a.containsKey("model") ? Path.of(a.get("model")) : TestModels.modelPath();
         int chunk = RATE * chunkMs / 1000;
         float[] audio = TestAudio.scene(60.0);
 
-        System.out.printf("bench: %d sources x %d ms chunks, %d s warm-up + %d s measured, %d partitions, max batch %d, "
-                + "%d cores visible%n", sources, chunkMs, warmup, seconds, partitions, maxBatch,
+        System.out.printf("bench: %d sources x %d ms chunks, %d s warm-up + %d s measured, %d partitions, max batch %d "
+                + "(wait %d ms), %d cores visible%n", sources, chunkMs, warmup, seconds, partitions, maxBatch, maxWaitMs,
                 Runtime.getRuntime().availableProcessors());
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             Properties kafka = new Properties();
@@ -77,7 +78,7 @@ public final class RealTimeSourcesBench {
                 }
             }
             DetectorConfig config = DetectorConfig.builder(kafka).model(model).topics(Topics.defaults()).thresholds(thresholds)
-                    .applicationId("bench").stateDir(state).topicPartitions(partitions).maxBatch(maxBatch)
+                    .applicationId("bench").stateDir(state).topicPartitions(partitions).maxBatch(maxBatch).maxBatchWait(Duration.ofMillis(maxWaitMs))
                     .streamThreads(streamThreads).build();
             try (DetectorService detector = DetectorService.start(config, registry);
                  KafkaProducer<String, AudioChunk> producer = producer(broker)) {
