@@ -64,6 +64,9 @@ public final class DetectorService implements AutoCloseable {
      * @throws IllegalArgumentException                 for settings the model cannot satisfy
      */
     public static DetectorService start(DetectorConfig config, MeterRegistry registry) {
+        if (!java.nio.file.Files.isRegularFile(config.model())) {
+            throw new io.earshot.detector.model.ModelException("model file " + config.model() + " does not exist");
+        }
         ModelManifest manifest = ManifestReader.read(ManifestReader.manifestPathFor(config.model()));
         DetectionSettings settings = settings(config, manifest);
         OnnxModel model = OnnxModel.load(config.model(), manifest, config.intraOpThreads());
