@@ -331,4 +331,28 @@ class SinkServiceTest {
             assertEquals(1116.0 / 3.6e6 / (180.0 / 3600), t.kwhPerAudioHour(), 1e-12);
         }
     }
+
+    @Test
+    void topicsCreatedAfterTheSinkStartedArePickedUpAndNeverCreatedByIt() throws Exception {
+        Topics topics = Topics.withPrefix("late.");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintWriter console = new PrintWriter(bytes, true, StandardCharsets.UTF_8);
+        SinkConfig config = new SinkConfig(clientProps(), topics, "sink-late", true, null, null, null, true);
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (SinkService sink = SinkService.start(config, console, registry)) {
+            assertTrue(sink.awaitCaughtUp(CATCH_UP), "nothing to catch up with while no topic exists");
+            try (Admin admin = Admin.create(clientProps())) {
+                assertFalse(admin.listTopics().names().get().contains(topics.events()), "the sink created no topic");
+            }
+            try (KafkaProducer<String, byte[]> p = producer(null)) {
+                send(p, topics.events(), Records.start("late.wav", "Dog", 0, 0.5));
+                p.flush();
+            }
+            long deadline = System.nanoTime() + CATCH_UP.toNanos();
+            while (bytes.size() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("START  late.wav  Dog"), bytes.toString());
+        }
+    }
 }
