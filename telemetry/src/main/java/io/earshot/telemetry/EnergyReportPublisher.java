@@ -101,6 +101,8 @@ public final class EnergyReportPublisher implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "earshot-energy-" + config.instanceId());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // An unreachable cluster must not hold a detector's shutdown for Kafka's default minute.
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         Producer<String, EnergyReport> producer =
                 new KafkaProducer<>(props, new StringSerializer(), JsonSerde.energyReports().serializer());
         Consumer<EnergyReport> send = report -> producer.send(new ProducerRecord<>(topic, report.instanceId(), report),
