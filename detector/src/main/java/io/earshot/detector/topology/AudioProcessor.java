@@ -57,6 +57,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
     private static final int MAX_SOURCE_ID_BYTES = 1024;
     /** Windows in flight per task before the stream thread waits for the model (about 10 MB of input). */
     static final int MAX_PENDING_WINDOWS = 64;
+    static final int MAX_SCORE_FRAMES_PER_RECORD = 256;
 
     private record PendingWindow(long index, long startFrame, CompletableFuture<float[][]> result) {
     }
@@ -329,9 +330,14 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
         long ts = now / 1000;
         long decidedAt = EventRecords.captureMicros(s, decidingSample);
         metrics.windowPublished(now - decidedAt);
-        if (settings.emitScores() && block.scores().length > 0) {
-            context.forward(new Record<>(source, records.scores(source, s, block.firstFrame(), block.scores()), ts),
-                    DetectorTopology.SCORES_SINK);
+        if (settings.emitScores()) {
+            // A block of at most 256 frames is about 40 KB of JSON, far below the 1 MB record limit.
+            float[][] rows = block.scores();
+            for (int from = 0; from < rows.length; from += MAX_SCORE_FRAMES_PER_RECORD) {
+                float[][] part = Arrays.copyOfRange(rows, from, Math.min(rows.length, from + MAX_SCORE_FRAMES_PER_RECORD));
+                context.forward(new Record<>(source, records.scores(source, s, block.firstFrame() + from, part), ts),
+                        DetectorTopology.SCORES_SINK);
+            }
         }
         if (block.transitions().isEmpty()) {
             return;

@@ -14,6 +14,9 @@ package io.earshot.detector.window;
  */
 public record WindowGeometry(int windowFrames, int hopFrames, int pooling, int frameHopSamples) {
 
+    /** Longest window or hop accepted, in seconds: keeps a window's tensor and state values small. */
+    public static final double MAX_SECONDS = 120.0;
+
     public WindowGeometry {
         if (pooling <= 0) {
             throw new IllegalArgumentException("time pooling must be positive, got " + pooling);
@@ -48,8 +51,9 @@ public record WindowGeometry(int windowFrames, int hopFrames, int pooling, int f
             throw new IllegalArgumentException(what + " length must be a positive number of seconds, got " + seconds);
         }
         long outputFrames = Math.max(1, Math.round(seconds * sampleRate / ((double) frameHopSamples * pooling)));
-        if (outputFrames * pooling > 1_000_000) {
-            throw new IllegalArgumentException(what + " length of " + seconds + " s is too long");
+        if (seconds > MAX_SECONDS) {
+            throw new IllegalArgumentException(what + " length of " + seconds + " s is longer than the limit of "
+                    + MAX_SECONDS + " s");
         }
         return (int) outputFrames * pooling;
     }

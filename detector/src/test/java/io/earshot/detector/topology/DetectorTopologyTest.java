@@ -109,6 +109,27 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void anotherWindowAndHopStillScoreEveryFrameOnceWhateverTheChunking() {
+        ScoreTrack first = null;
+        for (int size : new int[] {160, 16000}) {
+            try (TopologyHarness h = new TopologyHarness(model, tmp.resolve("geometry-" + size),
+                    b -> b.thresholds(thresholds).windowSeconds(3.0).hopSeconds(1.0))) {
+                assertEquals(188, h.settings.geometry().windowFrames());    // 3 s = 46.9 output frames -> 47
+                assertEquals(64, h.settings.geometry().hopFrames());        // 1 s = 15.6 output frames -> 16
+                h.sendAll("mic-1", TestAudio.chunks("s1", audio, size));
+                ScoreTrack track = ScoreTrack.of(h.scoreLog, "s1");
+                track.assertContiguousFrom(0, referenceScores.byFrame.lastKey());
+                assertEveryStartHasOneEnd(h.eventLog);
+                if (first == null) {
+                    first = track;
+                } else {
+                    track.assertMatches(first, 1e-6f, "3 s windows, 1 s hop");
+                }
+            }
+        }
+    }
+
+    @Test
     void duplicatesAreDroppedAndCounted() {
         List<AudioChunk> chunks = TestAudio.chunks("s1", audio, 1600);
         try (TopologyHarness h = harness("dup")) {
