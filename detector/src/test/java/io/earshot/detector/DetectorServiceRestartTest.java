@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.earshot.broker.EmbeddedKafkaBroker;
 import io.earshot.protocol.AudioChunk;
 import io.earshot.protocol.AudioChunkSerde;
+import io.earshot.protocol.EnergyReport;
+import io.earshot.telemetry.EnergyConfig;
 import io.earshot.protocol.FrameScores;
 import io.earshot.protocol.JsonSerde;
 import io.earshot.protocol.SoundEvent;
@@ -70,7 +72,8 @@ class DetectorServiceRestartTest {
     private DetectorService start(String appId, Topics topics, Path stateDir, Map<String, ThresholdOverride> thresholds)
             throws InterruptedException {
         DetectorConfig config = DetectorConfig.builder(kafka()).model(TestModels.modelPath()).topics(topics)
-                .applicationId(appId).stateDir(stateDir).topicPartitions(2).thresholds(thresholds).build();
+                .applicationId(appId).stateDir(stateDir).topicPartitions(2).thresholds(thresholds)
+                .energy(EnergyConfig.defaults(appId).withReportInterval(Duration.ofSeconds(2))).build();
         DetectorService service = DetectorService.start(config, new SimpleMeterRegistry());
         assertTrue(service.awaitRunning(Duration.ofSeconds(60)), "detector " + appId + " running");
         return service;
@@ -122,6 +125,16 @@ class DetectorServiceRestartTest {
             }
             assertScoresEqual(readAll(uninterrupted.scores()), readAll(restarted.scores()));
         }
+        // the energy reports of the uninterrupted detector account for all the audio and windows it analysed
+        double audioSeconds = 0;
+        long inferences = 0;
+        for (ConsumerRecord<String, byte[]> r : readAll(uninterrupted.energy())) {
+            EnergyReport report = JsonSerde.energyReports().fromBytes(r.value());
+            audioSeconds += report.audioSeconds();
+            inferences += report.inferences();
+        }
+        assertEquals(2 * audio.length / 16000.0, audioSeconds, 0.01);
+        assertEquals(2 * (5 + 1), inferences, "5 full windows and one end window per stream");
     }
 
     private static void assertScoresEqual(List<ConsumerRecord<String, byte[]>> want, List<ConsumerRecord<String, byte[]>> got) {
