@@ -35,11 +35,9 @@ public final class FrameStore {
         for (int from = 0; from < frames.size(); from += MAX_SEGMENT_FRAMES) {
             int to = Math.min(frames.size(), from + MAX_SEGMENT_FRAMES);
             ByteBuffer value = ByteBuffer.allocate((to - from) * nMels * Float.BYTES);
+            java.nio.FloatBuffer floats = value.asFloatBuffer();
             for (int i = from; i < to; i++) {
-                float[] v = frames.get(i).values();
-                for (int m = 0; m < nMels; m++) {
-                    value.putFloat(v[m]);
-                }
+                floats.put(frames.get(i).values(), 0, nMels);
             }
             store.put(key(source, frames.get(from).index()), value.array());
         }
@@ -57,7 +55,7 @@ public final class FrameStore {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
                 long first = frameOf(kv.key);
-                ByteBuffer value = ByteBuffer.wrap(kv.value);
+                java.nio.FloatBuffer floats = ByteBuffer.wrap(kv.value).asFloatBuffer();
                 int n = kv.value.length / (nMels * Float.BYTES);
                 for (int i = 0; i < n; i++) {
                     long frame = first + i;
@@ -65,8 +63,7 @@ public final class FrameStore {
                         continue;
                     }
                     float[] v = new float[nMels];
-                    value.position(i * nMels * Float.BYTES);
-                    value.asFloatBuffer().get(v);
+                    floats.get(i * nMels, v);
                     out[(int) (frame - start)] = v;
                 }
             }
