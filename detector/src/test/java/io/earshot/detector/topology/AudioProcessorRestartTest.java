@@ -1,0 +1,152 @@
+package io.earshot.detector.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.earshot.detector.DetectorConfig;
+import io.earshot.detector.DetectorMetrics;
+import io.earshot.detector.DetectorService;
+import io.earshot.detector.TestAudio;
+import io.earshot.detector.TestModels;
+import io.earshot.detector.ThresholdOverride;
+import io.earshot.detector.inference.BatchingInferenceExecutor;
+import io.earshot.detector.model.OnnxModel;
+import io.earshot.protocol.AudioChunk;
+import io.earshot.protocol.FrameScores;
+import io.earshot.protocol.SoundEvent;
+import io.earshot.telemetry.WorkCounters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A task that stops while a window is at the model (submitted, not applied) loses nothing: the next
+ * processor instance on the same stores finds the window from the stored state and recomputes it.
+ */
+class AudioProcessorRestartTest {
+
+    private static OnnxModel model;
+    private static DetectionSettings settings;
+    private static BatchingInferenceExecutor executor;
+    private static DetectorMetrics metrics;
+    private static List<AudioChunk> chunks;
+
+    @BeforeAll
+    static void setUp() {
+        model = TestModels.load();
+        float[] audio = TestAudio.scene(31.3);
+        Map<String, ThresholdOverride> thresholds = TestModels.thresholdsFor(model, audio);
+        settings = DetectorService.settings(DetectorConfig.builder(new Properties()).model(model.path())
+                .thresholds(thresholds).build(), model.manifest());
+        metrics = new DetectorMetrics(new SimpleMeterRegistry(), new WorkCounters());
+        executor = new BatchingInferenceExecutor(model::run, 1, 8, Duration.ZERO, metrics);
+        chunks = TestAudio.chunks("s1", audio, 1600);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        executor.close();
+        model.close();
+    }
+
+    /** A processor context with in-memory stores (the stores outlive processor instances, as after a restore). */
+    private static MockProcessorContext<String, Object> context() {
+        MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+        for (String name : List.of(DetectorTopology.STREAMS_STORE, DetectorTopology.DECODE_STORE)) {
+            KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                    Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> frames = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(DetectorTopology.FRAMES_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        frames.init(context.getStateStoreContext(), frames);
+        context.addStateStore(frames);
+        return context;
+    }
+
+    private static AudioProcessor start(MockProcessorContext<String, Object> context) {
+        AudioProcessor p = new AudioProcessor(settings, executor, metrics, () -> 0L);
+        p.init(context);
+        return p;
+    }
+
+    private static void feed(AudioProcessor p, MockProcessorContext<String, Object> context, List<AudioChunk> some) {
+        for (AudioChunk c : some) {
+            p.process(new Record<>("mic", TestAudio.encode(c), 0L));
+            List<MockProcessorContext.CapturedPunctuator> punctuators = context.scheduledPunctuators();
+            punctuators.get(punctuators.size() - 1).getPunctuator().punctuate(0L);
+        }
+    }
+
+    /** Punctuates until {@code blocks} score blocks are out (inference runs on its own thread). */
+    private static void awaitScores(MockProcessorContext<String, Object> context, int blocks) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (context.forwarded(DetectorTopology.SCORES_SINK).size() < blocks && System.nanoTime() < deadline) {
+            List<MockProcessorContext.CapturedPunctuator> punctuators = context.scheduledPunctuators();
+            punctuators.get(punctuators.size() - 1).getPunctuator().punctuate(0L);
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static List<Object> outputs(MockProcessorContext<String, Object> context) {
+        List<Object> out = new ArrayList<>();
+        context.forwarded().forEach(f -> {
+            Object v = f.record().value();
+            // score rows are arrays: compare blocks by their content
+            out.add(v instanceof FrameScores b ? b.firstFrameIndex() + ":" + b.scores().stream()
+                    .map(java.util.Arrays::toString).toList() : v);
+        });
+        return out;
+    }
+
+    @Test
+    void aWindowInFlightWhenTheTaskStopsIsRecomputedByTheNextInstance() {
+        MockProcessorContext<String, Object> uninterrupted = context();
+        AudioProcessor reference = start(uninterrupted);
+        feed(reference, uninterrupted, chunks);
+        reference.close();
+
+        // the chunk that completes the second window (input frames [312, 936))
+        long secondWindowEnd = (long) (312 + 624 - 1) * 256 + 1024;
+        int cut = 0;
+        while (chunks.get(cut).endSampleIndex() < secondWindowEnd) {
+            cut++;
+        }
+        MockProcessorContext<String, Object> context = context();
+        AudioProcessor first = start(context);
+        feed(first, context, chunks.subList(0, cut));
+        awaitScores(context, 1);                                                    // window 1 is applied
+        first.process(new Record<>("mic", TestAudio.encode(chunks.get(cut)), 0L));   // window 2 goes to the model
+        first.close();                                                                // and the task stops
+        long scoreBlocks = context.forwarded(DetectorTopology.SCORES_SINK).size();
+        AudioProcessor second = start(context);
+        awaitScores(context, 2);
+        assertEquals(2, context.forwarded(DetectorTopology.SCORES_SINK).size(),
+                "the window in flight is recomputed at start, before any more audio arrives");
+        feed(second, context, chunks.subList(cut + 1, chunks.size()));
+        second.close();
+
+        List<Object> want = outputs(uninterrupted);
+        assertFalse(want.stream().noneMatch(o -> o instanceof SoundEvent), "the scene should produce events");
+        assertEquals(1, scoreBlocks, "only the first window was applied before the stop");
+        assertEquals(want, outputs(context));
+    }
+}
