@@ -26,6 +26,12 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
         Throwable cause = unwrap(ex);
+        if (interrupted(cause)) {
+            // Ctrl-C while the command was waiting: it has cleaned up; nothing else to say.
+            err.println(cmd.getCommandSpec().qualifiedName() + ": interrupted");
+            err.flush();
+            return Main.EXIT_INTERRUPTED;
+        }
         // A bad argument is the user's to fix from the message alone; anything else may need the trace.
         boolean usage = cause instanceof ConfigSources.ConfigException || cause instanceof IllegalArgumentException;
         err.println(cmd.getCommandSpec().qualifiedName() + ": " + describe(cause)
@@ -46,6 +52,15 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return Main.EXIT_USAGE;
+    }
+
+    private static boolean interrupted(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof org.apache.kafka.common.errors.InterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The message of the failure itself, not of the wrappers around it. */

@@ -29,6 +29,8 @@ public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+    /** 128 + SIGINT, as shells report a command stopped by Ctrl-C. */
+    public static final int EXIT_INTERRUPTED = 130;
 
     @Spec
     CommandSpec spec;

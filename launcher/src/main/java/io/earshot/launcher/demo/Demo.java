@@ -1,5 +1,6 @@
 package io.earshot.launcher.demo;
 
+import io.earshot.launcher.StopSignals;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -16,8 +17,17 @@ public final class Demo {
     public static DemoReportView run(DemoConfig config, PrintWriter out, MeterRegistry registry) throws Exception {
         requireInputs(config);
         long t0 = System.nanoTime();
+        // Ctrl-C stops the run; its finally blocks stop the services and delete the temporary data.
+        DemoStop stop = new DemoStop(Thread.currentThread());
+        try (StopSignals signals = StopSignals.install(stop::request)) {
+            return runIn(config, out, registry, stop, t0);
+        }
+    }
+
+    private static DemoReportView runIn(DemoConfig config, PrintWriter out, MeterRegistry registry, DemoStop stop,
+                                        long t0) throws Exception {
         try (DemoWorkspace workspace = DemoWorkspace.create(config.workDir(), config.keepData())) {
-            DemoRun run = DemoPipeline.run(config, workspace, out, registry);
+            DemoRun run = DemoPipeline.run(config, workspace, out, registry, stop);
             if (!run.replay().failures().isEmpty()) {
                 throw new IllegalStateException(run.replay().failures().size() + " file(s) could not be replayed: "
                         + run.replay().failures().stream().map(Object::toString).collect(Collectors.joining("; ")));

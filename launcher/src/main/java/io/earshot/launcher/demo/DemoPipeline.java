@@ -42,11 +42,13 @@ final class DemoPipeline {
     private DemoPipeline() {
     }
 
-    static DemoRun run(DemoConfig config, DemoWorkspace workspace, PrintWriter console, MeterRegistry registry)
-            throws Exception {
+    static DemoRun run(DemoConfig config, DemoWorkspace workspace, PrintWriter console, MeterRegistry registry,
+                       DemoStop stop) throws Exception {
         long t0 = System.nanoTime();
         Topics topics = Topics.defaults();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new BrokerConfig(workspace.brokerDir(), 0))) {
+        try (ServiceStack services = new ServiceStack()) {
+            EmbeddedKafkaBroker broker = services.push(EmbeddedKafkaBroker.start(new BrokerConfig(workspace.brokerDir(), 0)));
+            stop.allowInterrupts();
             Properties kafka = new Properties();
             kafka.put("bootstrap.servers", broker.bootstrapServers());
             createTopics(kafka, topics);
@@ -67,36 +69,29 @@ final class DemoPipeline {
                     .withScoresDir(workspace.scoresDir())
                     .withEnergy(true);
 
-            DetectorService detector = DetectorService.start(detectorConfig, registry);
-            boolean detectorOpen = true;
-            try (SinkService sink = SinkService.start(sinkConfig, console, registry)) {
-                if (!detector.awaitRunning(Duration.ofSeconds(60))) {
-                    throw new IllegalStateException("the detector did not start (state " + detector.state() + ")");
-                }
-                double startup = seconds(System.nanoTime() - t0);
-                LOG.info("demo pipeline up in {} s; replaying {}", String.format("%.1f", startup), config.audio());
-
-                long replayStart = System.nanoTime();
-                ReplaySummary replay = new ReplayJob(replayConfig(config), kafka, topics, registry).run();
-                if (replay.sources().isEmpty()) {
-                    throw new IllegalArgumentException("no WAV files to replay in " + config.audio());
-                }
-                DetectorCatchUp.await(kafka, APPLICATION_ID, topics.audio(), config.timeout(),
-                        () -> isAlive(detector.state()));
-                awaitSink(sink, config.timeout());
-                double process = seconds(System.nanoTime() - replayStart);
-
-                // Closing the detector publishes its last energy report; the sink then reads it too.
-                detector.close();
-                detectorOpen = false;
-                awaitSink(sink, config.timeout());
-                return new DemoRun(detector.settings().manifest().labels(), workspace.eventsTsv(), workspace.scoresDir(),
-                        replay, sink.energyTotals().total(), startup, process);
-            } finally {
-                if (detectorOpen) {
-                    detector.close();
-                }
+            DetectorService detector = services.push(DetectorService.start(detectorConfig, registry));
+            SinkService sink = services.push(SinkService.start(sinkConfig, console, registry));
+            if (!detector.awaitRunning(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the detector did not start (state " + detector.state() + ")");
             }
+            double startup = seconds(System.nanoTime() - t0);
+            LOG.info("demo pipeline up in {} s; replaying {}", String.format("%.1f", startup), config.audio());
+
+            long replayStart = System.nanoTime();
+            ReplaySummary replay = stop.replay(new ReplayJob(replayConfig(config), kafka, topics, registry));
+            if (replay.sources().isEmpty()) {
+                throw new IllegalArgumentException("no WAV files to replay in " + config.audio());
+            }
+            DetectorCatchUp.await(kafka, APPLICATION_ID, topics.audio(), config.timeout(),
+                    () -> isAlive(detector.state()));
+            awaitSink(sink, config.timeout());
+            double process = seconds(System.nanoTime() - replayStart);
+
+            // Closing the detector publishes its last energy report; the sink then reads it too.
+            services.closeNow(detector);
+            awaitSink(sink, config.timeout());
+            return new DemoRun(detector.settings().manifest().labels(), workspace.eventsTsv(), workspace.scoresDir(),
+                    replay, sink.energyTotals().total(), startup, process);
         }
     }
 
