@@ -102,7 +102,7 @@ public final class DetectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DetectorConfig config = DetectorConfig.builder(kafka.kafkaProperties())
                 .topics(kafka.topics())
-                .model(model)
+                .model(EarshotHome.resolve(model))
                 .windowSeconds(windowSeconds)
                 .hopSeconds(hopSeconds)
                 .thresholds(parseThresholds())
@@ -118,7 +118,10 @@ public final class DetectCommand implements Callable<Integer> {
                 .build();
         Thread hook = new Thread(this::stopAndWait, "earshot-detect-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (MetricsEndpoint metrics = common.metricsPort().isPresent()
+        // Ctrl-C/SIGTERM stop the detector before JVM shutdown: ONNX Runtime's own shutdown hook frees
+        // its environment even while a model call runs (a JVM crash), see StopSignals.
+        try (StopSignals signals = StopSignals.install(this::stop);
+             MetricsEndpoint metrics = common.metricsPort().isPresent()
                      ? MetricsEndpoint.start("detector", common.metricsPort().getAsInt())
                      : MetricsEndpoint.withoutHttp("detector");
              DetectorService detector = DetectorService.start(config, metrics.registry())) {
