@@ -20,7 +20,7 @@ $PY -m earshot_sed.train --name maxpool --maxpool --epochs "$EPOCHS" --steps-per
 maxp=$!
 wait "$blur"
 wait "$maxp"
-(cd .. && mvn -B -q -pl evaluation -am package -DskipTests)
+(cd .. && mvn -B -q -pl launcher -am package -DskipTests)
 $PY -m earshot_sed.evaluate blurpool maxpool
 $PY -m earshot_sed.export work/runs/blurpool --decoding work/eval/blurpool/decoding.json
 $PY -m earshot_sed.onnx_check work/runs/blurpool | tee work/onnx_check.txt

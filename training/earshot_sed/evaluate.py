@@ -1,10 +1,10 @@
 """Evaluate trained runs on the test split and tune their decoding on validation.
 
-Usage: python3 -m earshot_sed.evaluate RUN [RUN ...]
+Usage: python3 -m earshot_sed.evaluate RUN [RUN ...] [--no-shift]
 For each run writes work/eval/<run>/: decoding.json (tuned on validation), detections.tsv
 (DCASE: filename onset offset event_label), scores/<stem>.tsv (sed_scores_eval score tables:
-onset offset <class...> per output frame), metrics.json (from the Java evaluation module when
-its jar is built, see tools/Evaluate.java) and shift.json (shift consistency).
+onset offset <class...> per output frame), metrics.json (from `./earshot eval`, or the
+evaluation module's jar through tools/Evaluate.java) and shift.json (shift consistency).
 """
 import csv
 import json
@@ -62,6 +62,23 @@ def write_detections(probs_by_file, params, path, duration=10.0):
         for name in sorted(probs_by_file):
             for on, off, label in decode(probs_by_file[name], params, duration):
                 f.write(f"{name}\t{on:.3f}\t{off:.3f}\t{label}\n")
+
+
+def earshot_eval(gt, durations, scores_dir, detections, out_json):
+    """Metrics from `./earshot eval` (the project's one metrics implementation) when the launcher
+    is built; otherwise from the evaluation module's jar through tools/Evaluate.java."""
+    launcher = ROOT / "launcher" / "target" / "earshot-launcher-0.1.0-SNAPSHOT.jar"
+    if launcher.exists():
+        common = ["--json", "--ground-truth", str(gt), "--durations", str(durations),
+                  "--classes", ",".join(LABELS)]
+        run = lambda extra: json.loads(subprocess.run([str(ROOT / "earshot"), "eval", *common, *extra],
+                                                      check=True, capture_output=True, text=True).stdout)
+        out = {"tool": "earshot eval", "scores": run(["--scores", str(scores_dir)]),
+               "detections": run(["--detections", str(detections)])}
+        Path(out_json).write_text(json.dumps(out, indent=1))
+        print(f"earshot eval: PSDS1 {out['scores']['psds1']['value']:.4f} PSDS2 {out['scores']['psds2']['value']:.4f}")
+        return out
+    return java_metrics(gt, durations, scores_dir, detections, out_json)
 
 
 def java_metrics(gt, durations, scores_dir, detections, out_json):
@@ -131,6 +148,7 @@ def shift_consistency(model, params, dataset, mean, std, n_clips=100,
 
 
 def evaluate_run(run, dataset=WORK / "dataset", shift=True):
+    """Tune decoding on validation, then score the test split (and check shift consistency)."""
     torch.set_num_threads(2)
     run_dir = WORK / "runs" / run
     out = WORK / "eval" / run
@@ -146,7 +164,7 @@ def evaluate_run(run, dataset=WORK / "dataset", shift=True):
     test = split_probs(model, dataset, "test", mean, std)
     write_score_tables(test, out / "scores")
     write_detections(test, params, out / "detections.tsv")
-    metrics = java_metrics(Path(dataset) / "test" / "strong.tsv", Path(dataset) / "test" / "durations.tsv",
+    metrics = earshot_eval(Path(dataset) / "test" / "strong.tsv", Path(dataset) / "test" / "durations.tsv",
                            out / "scores", out / "detections.tsv", out / "metrics.json")
     if shift:
         print(f"{run}: shift consistency", flush=True)
@@ -156,5 +174,6 @@ def evaluate_run(run, dataset=WORK / "dataset", shift=True):
 
 
 if __name__ == "__main__":
-    for r in sys.argv[1:]:
-        evaluate_run(r)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    for r in args:
+        evaluate_run(r, shift="--no-shift" not in sys.argv)

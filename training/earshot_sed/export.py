@@ -57,6 +57,7 @@ def main():
     export_onnx(model, onnx_path)
     decoding = json.loads(Path(a.decoding).read_text()) if a.decoding else default_params()
     training = {
+        "run": Path(a.run_dir).name,
         "recipe": "training/README.md (python3 -m earshot_sed.make_dataset; earshot_sed.train)",
         "recipe_hash": stats["recipe_hash"],
         "data_hash": stats.get("data_hash"),

@@ -14,7 +14,7 @@ from .labels import LABELS
 
 ON = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 OFF_DELTA = (0.0, 0.1, 0.2)
-MEDIAN = (1, 3, 5, 7, 9)
+MEDIAN = (1, 3, 5, 9, 13, 17, 21)
 MIN_DURATION_S = 0.1
 MAX_GAP_S = 0.2
 
