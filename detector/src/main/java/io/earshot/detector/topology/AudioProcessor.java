@@ -286,8 +286,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
             long windowEndSample = spec.frameStartSample(w.startFrame() + geometry.windowFrames() - 1) + spec.winLength();
             publish(source, s, block, windowEndSample);
             s = s.withWindowsApplied(w.index() + 1);
-            // The last window's frames stay: a segment's end window may reach back into them.
-            frames.deleteBefore(source, w.startFrame());
+            frames.deleteBefore(source, w.startFrame() + geometry.hopFrames());
         }
         decode.put(source, scorer.snapshot().toBytes());
         return s;
@@ -295,8 +294,8 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
 
     /**
      * Ends the current segment of a source (end of stream, gap or new stream): applies every window,
-     * runs the end window over the frames no full window covered, makes every frame final, closes open
-     * events and clears the segment's state.
+     * runs a partial last window from the next hop position to the last frame when some frames were not
+     * covered by a full window, makes every frame final, closes open events and clears the segment's state.
      */
     private void endSegment(String source, SourceStream s) {
         submitReady(source, s);
@@ -312,7 +311,9 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
         float[][] probs = null;
         long start = s.originFrame();
         if (end > coveredTo) {
-            start = geometry.endWindowStart(s.originFrame(), end);
+            // The partial last window starts where the next full window would have: frames before it are
+            // final already, so no window reaches back over them.
+            start = geometry.windowStart(s.originFrame(), s.windowsApplied());
             float[][] window = frames.read(source, start, (int) (end - start));
             probs = await(executor.submit(window), source, start);
         }

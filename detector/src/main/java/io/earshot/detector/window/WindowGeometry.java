@@ -78,19 +78,6 @@ public record WindowGeometry(int windowFrames, int hopFrames, int pooling, int f
         return origin + k * hopFrames;
     }
 
-    /**
-     * Start of the last window of a segment that ends (stream end or gap) after {@code frames} input
-     * frames: the window is aligned to the end so the model sees as much context as the segment has,
-     * at most {@code windowFrames} frames, and starts on the output-frame grid of the segment.
-     */
-    public long endWindowStart(long origin, long frames) {
-        long beyond = frames - windowFrames - origin;
-        if (beyond <= 0) {
-            return origin;
-        }
-        return origin + Math.floorDiv(beyond + pooling - 1, pooling) * pooling;
-    }
-
     /** The first input frame index at or after {@code sampleIndex} that starts on the output-frame grid. */
     public long alignedOriginAtOrAfter(long sampleIndex) {
         long grid = (long) frameHopSamples * pooling;

@@ -43,18 +43,4 @@ class WindowGeometryTest {
             assertTrue(origin * 256 >= s && origin * 256 - s < 1024, "origin of sample " + s);
         }
     }
-
-    @Test
-    void endWindowReachesBackAtMostOneWindowOnTheGrid() {
-        WindowGeometry g = new WindowGeometry(624, 312, 4, 256);
-        assertEquals(0, g.endWindowStart(0, 100));     // short segment: the whole segment
-        assertEquals(0, g.endWindowStart(0, 624));
-        assertEquals(4, g.endWindowStart(0, 625));     // aligned up: never longer than a window
-        assertEquals(400, g.endWindowStart(400, 900));
-        for (long n = 625; n < 3000; n += 13) {
-            long start = g.endWindowStart(0, n);
-            assertEquals(0, start % 4);
-            assertTrue(n - start <= 624 && n - start > 620, "window end " + n);
-        }
-    }
 }
