@@ -45,6 +45,7 @@ final class DemoPipeline {
     static DemoRun run(DemoConfig config, DemoWorkspace workspace, PrintWriter console, MeterRegistry registry,
                        DemoStop stop) throws Exception {
         long t0 = System.nanoTime();
+        quietTemporaryStateDirWarning();
         Topics topics = Topics.defaults();
         try (ServiceStack services = new ServiceStack()) {
             EmbeddedKafkaBroker broker = services.push(EmbeddedKafkaBroker.start(new BrokerConfig(workspace.brokerDir(), 0)));
@@ -132,6 +133,17 @@ final class DemoPipeline {
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create the demo's topics: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Kafka Streams warns that a state directory under the OS temp dir may be cleared; for the demo that
+     * is the point. Set before the detector's classes create their loggers, unless the user chose a level.
+     */
+    private static void quietTemporaryStateDirWarning() {
+        String key = "org.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.StateDirectory";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "error");
         }
     }
 
