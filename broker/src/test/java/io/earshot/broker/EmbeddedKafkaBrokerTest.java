@@ -80,9 +80,8 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
-    void aPortInUseGivesAClearError() throws Exception {
+    void aPortInUseGivesAClearError(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Path dir = Files.createTempDirectory("earshot-broker-busy-");
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> EmbeddedKafkaBroker.start(new BrokerConfig(dir, taken.getLocalPort())));
             assertTrue(e.getMessage().contains("port " + taken.getLocalPort()), e.getMessage());
