@@ -36,7 +36,9 @@ final class DemoPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(DemoPipeline.class);
     static final String APPLICATION_ID = "earshot-demo-detector";
     private static final int PARTITIONS = 4;
+    /** Files replayed at once at max speed; in real time every file is a live source at once (up to a bound). */
     private static final int PARALLEL_SOURCES = 4;
+    private static final int PARALLEL_SOURCES_REAL_TIME = 64;
     private static final Duration ENERGY_INTERVAL = Duration.ofSeconds(5);
 
     private DemoPipeline() {
@@ -100,7 +102,7 @@ final class DemoPipeline {
         return ReplayConfig.of(List.of(config.audio()))
                 .withPacing(config.pacing())
                 .withChunkMillis(config.chunkMillis())
-                .withParallelSources(PARALLEL_SOURCES)
+                .withParallelSources(config.pacing().unpaced() ? PARALLEL_SOURCES : PARALLEL_SOURCES_REAL_TIME)
                 .withProgressInterval(Duration.ofSeconds(5));
     }
 
