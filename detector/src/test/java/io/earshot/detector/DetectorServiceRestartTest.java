@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -191,20 +190,21 @@ class DetectorServiceRestartTest {
     /** Reads a topic from the start (read_committed) until the predicate holds over all records so far. */
     private List<ConsumerRecord<String, byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
         Properties p = kafka();
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
+            // assigned, not subscribed: no consumer group to join, so each read starts at once
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            int quietPolls = 0;
             while (System.nanoTime() < deadline) {
                 int before = records.size();
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-                quietPolls = records.size() == before ? quietPolls + 1 : 0;
-                // "done" must hold and the topic must have gone quiet (nothing more arriving) for a second
-                if (done.test(records) && quietPolls >= 2 && !consumer.assignment().isEmpty()) {
+                consumer.poll(Duration.ofMillis(300)).forEach(records::add);
+                // "done" must hold and nothing more may have arrived in the last poll
+                if (records.size() == before && done.test(records)) {
                     return records;
                 }
             }
