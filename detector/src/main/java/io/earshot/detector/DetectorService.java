@@ -2,6 +2,7 @@ package io.earshot.detector;
 
 import io.earshot.detector.inference.BatchingInferenceExecutor;
 import io.earshot.detector.model.ManifestReader;
+import io.earshot.detector.model.ModelException;
 import io.earshot.detector.model.ModelManifest;
 import io.earshot.detector.model.OnnxModel;
 import io.earshot.detector.topology.DetectionSettings;
@@ -12,13 +13,17 @@ import io.earshot.telemetry.EnergyMeter;
 import io.earshot.telemetry.EnergyReportPublisher;
 import io.earshot.telemetry.WorkCounters;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,12 +66,12 @@ public final class DetectorService implements AutoCloseable {
     /**
      * Loads and checks the model, creates missing topics (if configured) and starts the application.
      *
-     * @throws io.earshot.detector.model.ModelException for a missing, unreadable or mismatched model
+     * @throws ModelException for a missing, unreadable or mismatched model
      * @throws IllegalArgumentException                 for settings the model cannot satisfy
      */
     public static DetectorService start(DetectorConfig config, MeterRegistry registry) {
-        if (!java.nio.file.Files.isRegularFile(config.model())) {
-            throw new io.earshot.detector.model.ModelException("model file " + config.model() + " does not exist");
+        if (!Files.isRegularFile(config.model())) {
+            throw new ModelException("model file " + config.model() + " does not exist");
         }
         ModelManifest manifest = ManifestReader.read(ManifestReader.manifestPathFor(config.model()));
         DetectionSettings settings = settings(config, manifest);
@@ -168,15 +173,15 @@ public final class DetectorService implements AutoCloseable {
         Set<String> wanted = Set.of(config.topics().audio(), config.topics().events(), config.topics().scores(),
                 config.topics().audioDlq());
         try (Admin admin = Admin.create(adminProps)) {
-            Set<String> existing = admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, java.util.Optional.of(config.topicPartitions()), java.util.Optional.empty()))
+                    .map(t -> new NewTopic(t, Optional.of(config.topicPartitions()), Optional.empty()))
                     .collect(Collectors.toList());
             if (missing.isEmpty()) {
                 return;
             }
             try {
-                admin.createTopics(missing).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
                 LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -193,7 +198,7 @@ public final class DetectorService implements AutoCloseable {
     }
 
     private static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 

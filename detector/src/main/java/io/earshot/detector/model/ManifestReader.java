@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -76,7 +77,7 @@ public final class ManifestReader {
         } else if (normType.equals("none")) {
             mean = new float[nMels];
             std = new float[nMels];
-            java.util.Arrays.fill(std, 1f);
+            Arrays.fill(std, 1f);
         } else {
             throw f.error("features.normalization.type", "is '" + normType + "', expected per_band or none");
         }
