@@ -104,6 +104,7 @@ class DetectorServiceRestartTest {
                 List<ConsumerRecord<String, byte[]>> seen = readUntil(restarted.scores(),
                         records -> SOURCES.stream().allMatch(s -> records.stream().anyMatch(r -> r.key().equals(s))));
                 assertFalse(seen.isEmpty());
+                assertTrue(first.metrics().work().audioSeconds() > 0, "the first detector analysed audio before it stopped");
             }
             send(producer, chunks, 0.5, 1.0);
         }
@@ -115,6 +116,7 @@ class DetectorServiceRestartTest {
                             .anyMatch(b -> b.firstFrameIndex() + b.scores().size() - 1 == lastFrame));
             readUntil(restarted.scores(), allFinal);
             readUntil(uninterrupted.scores(), allFinal);
+            assertTrue(again.metrics().work().audioSeconds() > 0 && reference.metrics().work().audioSeconds() > 0);
             List<SoundEvent> got = events(readAll(restarted.events()));
             List<SoundEvent> want = events(readAll(uninterrupted.events()));
             assertFalse(want.isEmpty(), "the scene should produce events");

@@ -223,7 +223,7 @@ class DetectorTopologyTest {
                 }
             }
             ScoreTrack track = ScoreTrack.of(h.scoreLog, "s1");
-            long lastBefore = track.byFrame.floorKey((long) (before / 1024));
+            long lastBefore = track.byFrame.floorKey(before / 1024);
             long firstAfter = track.byFrame.higherKey(lastBefore);
             assertTrue(firstAfter > lastBefore + 40, "no scores inside the gap");
             // frames that the first window alone finalised (it ended before the gap) equal the uninterrupted run
