@@ -72,26 +72,29 @@ public final class SinkCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Thread hook = new Thread(this::stopAndWait, "earshot-sink-shutdown");
         try (MetricsEndpoint metrics = common.metricsPort().isPresent()
-                ? MetricsEndpoint.start("sink", common.metricsPort().getAsInt()) : MetricsEndpoint.withoutHttp("sink");
-             SinkService sink = SinkService.start(config, out, metrics.registry())) {
-            spec.commandLine().getErr().printf("sink reading from %s as group %s%s%n",
-                    config.kafka().getProperty("bootstrap.servers"), group,
-                    metrics.serving() ? ", metrics on " + metrics.uri() : "");
-            spec.commandLine().getErr().flush();
-            if (drain) {
-                if (!sink.awaitCaughtUp(Duration.ofSeconds(drainTimeoutSeconds))) {
-                    throw new IllegalStateException(sink.failure() != null
-                            ? "sink failed: " + sink.failure().getMessage()
-                            : "not caught up with the topics within " + drainTimeoutSeconds + " s");
+                ? MetricsEndpoint.start("sink", common.metricsPort().getAsInt()) : MetricsEndpoint.withoutHttp("sink")) {
+            SinkService sink = SinkService.start(config, out, metrics.registry());
+            try {
+                spec.commandLine().getErr().printf("sink reading from %s as group %s%s%n",
+                        config.kafka().getProperty("bootstrap.servers"), group,
+                        metrics.serving() ? ", metrics on " + metrics.uri() : "");
+                spec.commandLine().getErr().flush();
+                if (drain) {
+                    if (!sink.awaitCaughtUp(Duration.ofSeconds(drainTimeoutSeconds))) {
+                        throw new IllegalStateException(sink.failure() != null
+                                ? "sink failed: " + sink.failure().getMessage()
+                                : "not caught up with the topics within " + drainTimeoutSeconds + " s");
+                    }
+                } else {
+                    Runtime.getRuntime().addShutdownHook(hook);
+                    // Wake up when asked to stop or when the sink dies on its own (an output failed).
+                    while (!stopRequested.await(500, TimeUnit.MILLISECONDS) && sink.isRunning()) {
+                        // waiting
+                    }
                 }
-            } else {
-                Runtime.getRuntime().addShutdownHook(hook);
-                // Wake up when asked to stop or when the sink dies on its own (an output failed).
-                while (!stopRequested.await(500, TimeUnit.MILLISECONDS) && sink.isRunning()) {
-                    // waiting
-                }
+            } finally {
+                sink.close(); // flushes and closes the outputs before the totals are read
             }
-            sink.close();
             if (sink.failure() != null) {
                 throw new IllegalStateException("sink stopped: " + sink.failure().getMessage(), sink.failure());
             }

@@ -85,8 +85,7 @@ final class TinyJsonSchema {
                 }
             }
             JsonNode props = schema.path("properties");
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : v.properties()) {
                 if (props.has(field.getKey())) {
                     check(props.get(field.getKey()), field.getValue(), path + "." + field.getKey(), errors);
                 } else if (schema.has("additionalProperties") && !schema.get("additionalProperties").asBoolean()) {
