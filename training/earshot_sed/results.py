@@ -92,13 +92,14 @@ def main():
             L.append(f"{r}: event F1 macro {_f(h['event F1 @0.5 macro'])}, segment F1 macro {_f(h['segment F1 @0.5 macro'])}.")
     L.append("")
 
-    # --- per class
-    for r in runs:
+    # --- per class (the exported model first)
+    for r in sorted(runs, key=lambda r: r != exported):
         m = metrics[r]
         if not m:
             continue
         s, d = m["scores"], m["detections"]
-        if r not in (exported, "maxpool", "blurpool"):
+        twin = exported.replace("blurpool", "maxpool")
+        if r not in (exported, twin if twin in runs else "maxpool"):
             continue
         L += [f"## Per class: {title(r)}", "",
               "PSDS per class is the class's own PSD-ROC area (psds_eval's single-class value) under each scenario.", "",
@@ -112,7 +113,9 @@ def main():
         L.append("")
 
     # --- shift
-    if shift["blurpool"] and shift["maxpool"]:
+    pairs = [(b, b.replace("blurpool", "maxpool")) for b in runs
+             if b.startswith("blurpool") and shift.get(b) and shift.get(b.replace("blurpool", "maxpool"))]
+    if pairs:
         L += ["## Shift consistency", "",
               "Each of the first 100 test soundscapes is delayed by d samples (d zeros in front) and run",
               "again; the delayed outputs are compared with the undelayed ones at the same absolute times",
@@ -121,16 +124,20 @@ def main():
               "(frame, class) decisions (p > the class's threshold_on) that change; *event agreement*",
               "the event-based F1 between the decoded events of the delayed run (moved back by d) and",
               "of the original run (1.0 = the same events). One output frame is 1024 samples, one input",
-              "frame hop 256 samples. Lower |Δp| and flips and higher agreement are better.", "",
+              "frame hop 256 samples. Lower |Δp| and flips and higher agreement are better.", ""]
+    for b, mp in pairs:
+        L += [f"### {b} vs {mp}", "",
               "| delay (samples) | |Δp| BlurPool | |Δp| max-pool | flips BlurPool | flips max-pool | event agreement BlurPool | event agreement max-pool |",
               "|---|---|---|---|---|---|---|"]
-        for d in shift["blurpool"]:
-            b, m_ = shift["blurpool"][d], shift["maxpool"][d]
-            L.append(f"| {d} | {b['mean_abs_prob_diff']:.4f} | {m_['mean_abs_prob_diff']:.4f} | "
-                     f"{100 * b['frame_decision_flip_rate']:.2f} % | {100 * m_['frame_decision_flip_rate']:.2f} % | "
-                     f"{b['event_agreement_f1']:.3f} | {m_['event_agreement_f1']:.3f} |")
-        avg = {r: sum(v["mean_abs_prob_diff"] for v in shift[r].values()) / len(shift[r]) for r in runs if shift[r]}
-        L += ["", f"Mean |Δp| over all delays: BlurPool {avg['blurpool']:.4f}, max-pool {avg['maxpool']:.4f}.", ""]
+        for d in shift[b]:
+            x, y = shift[b][d], shift[mp][d]
+            L.append(f"| {d} | {x['mean_abs_prob_diff']:.4f} | {y['mean_abs_prob_diff']:.4f} | "
+                     f"{100 * x['frame_decision_flip_rate']:.2f} % | {100 * y['frame_decision_flip_rate']:.2f} % | "
+                     f"{x['event_agreement_f1']:.3f} | {y['event_agreement_f1']:.3f} |")
+        avg = {r: sum(v["mean_abs_prob_diff"] for v in shift[r].values()) / len(shift[r]) for r in (b, mp)}
+        agr = {r: sum(v["event_agreement_f1"] for v in shift[r].values()) / len(shift[r]) for r in (b, mp)}
+        L += ["", f"Mean over all delays: |Δp| BlurPool {avg[b]:.4f}, max-pool {avg[mp]:.4f}; event agreement "
+              f"BlurPool {agr[b]:.3f}, max-pool {agr[mp]:.3f}.", ""]
 
     # --- training
     L += ["## Training runs", "", "| model | params | epochs × steps | selected epoch | best validation frame macro AP | wall time | CPU time |",
@@ -152,7 +159,8 @@ def main():
     if stats and stats.get("cpu_seconds"):
         cpu_total += stats["cpu_seconds"]
     kwh = cpu_total * WATTS_PER_CORE / 3.6e6
-    L += ["", f"**Energy estimate**: {cpu_total / 3600:.2f} CPU-hours for data generation and both trainings "
+    what = "the training runs above" + (" and the data generation" if stats and stats.get("cpu_seconds") else "")
+    L += ["", f"**Energy estimate**: {cpu_total / 3600:.2f} CPU-hours for {what} "
           f"× {WATTS_PER_CORE:.2f} W per busy core (the telemetry module's CPU-time model: 85 W TDP / 8 cores) "
           f"= **{kwh * 1000:.0f} Wh** ({kwh * G_CO2E_PER_KWH:.0f} g CO2e at {G_CO2E_PER_KWH:.0f} g/kWh). "
           "The VM exposes no RAPL counters, so this is a model, not a measurement; it leaves out "
