@@ -2,15 +2,13 @@ package io.earshot.ingest.mic;
 
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.Control;
 import javax.sound.sampled.DataLine;
 import javax.sound.sampled.Line;
-import javax.sound.sampled.LineListener;
 import javax.sound.sampled.Mixer;
 import javax.sound.sampled.TargetDataLine;
 
 /** The test mixer: one capture line type in exactly one format (the served file's). */
-final class WavCaptureMixer implements Mixer {
+final class WavCaptureMixer implements Mixer, PlainLine {
 
     private final Mixer.Info info;
     private final WavCaptureMixerProvider.Served served;
@@ -107,28 +105,5 @@ final class WavCaptureMixer implements Mixer {
     @Override
     public boolean isOpen() {
         return true;
-    }
-
-    @Override
-    public Control[] getControls() {
-        return new Control[0];
-    }
-
-    @Override
-    public boolean isControlSupported(Control.Type control) {
-        return false;
-    }
-
-    @Override
-    public Control getControl(Control.Type control) {
-        throw new IllegalArgumentException("no controls");
-    }
-
-    @Override
-    public void addLineListener(LineListener listener) {
-    }
-
-    @Override
-    public void removeLineListener(LineListener listener) {
     }
 }

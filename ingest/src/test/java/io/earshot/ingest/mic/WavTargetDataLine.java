@@ -1,10 +1,9 @@
 package io.earshot.ingest.mic;
 
 import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.Control;
+import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.DataLine;
 import javax.sound.sampled.Line;
-import javax.sound.sampled.LineListener;
 import javax.sound.sampled.LineUnavailableException;
 import javax.sound.sampled.TargetDataLine;
 
@@ -13,7 +12,7 @@ import javax.sound.sampled.TargetDataLine;
  * readable as (wall time since start) x rate x speed, and {@link #read} blocks until the requested
  * frames are there, like a hardware line. Once the file is exhausted it reads 0 bytes (a stopped line).
  */
-final class WavTargetDataLine implements TargetDataLine {
+final class WavTargetDataLine implements TargetDataLine, PlainLine {
 
     private final DataLine.Info info;
     private final byte[] pcm;
@@ -77,11 +76,9 @@ final class WavTargetDataLine implements TargetDataLine {
     @Override
     public synchronized int read(byte[] b, int off, int len) {
         int wantFrames = len / frameSize;
-        long total = pcm.length / frameSize;
         int done = 0;
-        while (done < wantFrames && running && open && position < total) {
-            long ready = Math.min(total, framesAtStart + (long) ((System.nanoTime() - startNanos) / 1e9 * format.getSampleRate() * speed));
-            int n = (int) Math.min(wantFrames - done, ready - position);
+        while (done < wantFrames && running && open && position < totalFrames()) {
+            int n = (int) Math.min(wantFrames - done, readyFrames() - position);
             if (n > 0) {
                 System.arraycopy(pcm, (int) (position * frameSize), b, off + done * frameSize, n * frameSize);
                 position += n;
@@ -131,9 +128,17 @@ final class WavTargetDataLine implements TargetDataLine {
         if (!running) {
             return 0;
         }
-        long total = pcm.length / frameSize;
-        long ready = Math.min(total, framesAtStart + (long) ((System.nanoTime() - startNanos) / 1e9 * format.getSampleRate() * speed));
-        return (int) Math.min(bufferSize, (ready - position) * frameSize);
+        return (int) Math.min(bufferSize, (readyFrames() - position) * frameSize);
+    }
+
+    private long totalFrames() {
+        return pcm.length / frameSize;
+    }
+
+    /** Frames the device would have captured by now: wall time since start x rate x speed, up to the file's end. */
+    private long readyFrames() {
+        long elapsed = System.nanoTime() - startNanos;
+        return Math.min(totalFrames(), framesAtStart + (long) (elapsed / 1e9 * format.getSampleRate() * speed));
     }
 
     @Override
@@ -153,7 +158,7 @@ final class WavTargetDataLine implements TargetDataLine {
 
     @Override
     public float getLevel() {
-        return javax.sound.sampled.AudioSystem.NOT_SPECIFIED;
+        return AudioSystem.NOT_SPECIFIED;
     }
 
     @Override
@@ -164,28 +169,5 @@ final class WavTargetDataLine implements TargetDataLine {
     @Override
     public boolean isOpen() {
         return open;
-    }
-
-    @Override
-    public Control[] getControls() {
-        return new Control[0];
-    }
-
-    @Override
-    public boolean isControlSupported(Control.Type control) {
-        return false;
-    }
-
-    @Override
-    public Control getControl(Control.Type control) {
-        throw new IllegalArgumentException("no controls");
-    }
-
-    @Override
-    public void addLineListener(LineListener listener) {
-    }
-
-    @Override
-    public void removeLineListener(LineListener listener) {
     }
 }
