@@ -1,6 +1,6 @@
 package io.earshot.ingest.mic;
 
-import io.earshot.protocol.AudioChunk;
+import io.earshot.ingest.ChunkSizing;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -25,12 +25,7 @@ public record MicConfig(String deviceName, String sourceId, int targetRate, int 
         if (sourceId.isBlank()) {
             throw new IllegalArgumentException("source id must not be blank");
         }
-        if (targetRate < 1000 || targetRate > 192_000) {
-            throw new IllegalArgumentException("target rate must be 1000..192000 Hz, got " + targetRate);
-        }
-        if (chunkMillis < 10 || chunkMillis > 10_000) {
-            throw new IllegalArgumentException("chunk length must be 10..10000 ms, got " + chunkMillis);
-        }
+        ChunkSizing.check(targetRate, chunkMillis);
         if (backlog.toMillis() < chunkMillis) {
             throw new IllegalArgumentException("backlog (" + backlog.toMillis() + " ms) must hold at least one chunk (" + chunkMillis + " ms)");
         }
@@ -38,11 +33,6 @@ public record MicConfig(String deviceName, String sourceId, int targetRate, int 
             throw new IllegalArgumentException("max in flight must be at least 1, got " + maxInFlight);
         }
         Objects.requireNonNull(drainTimeout, "drainTimeout");
-        long chunkBytes = Math.round(targetRate * chunkMillis / 1000.0) * 2L;
-        if (chunkBytes > AudioChunk.MAX_PAYLOAD_BYTES) {
-            throw new IllegalArgumentException(chunkMillis + " ms chunks at " + targetRate + " Hz are " + chunkBytes
-                    + " bytes, more than a record may carry (" + AudioChunk.MAX_PAYLOAD_BYTES + ")");
-        }
     }
 
     /** Defaults: first device, 16 kHz, 100 ms chunks, 5 min backlog, 50 chunks in flight, 10 s drain. */
@@ -75,7 +65,7 @@ public record MicConfig(String deviceName, String sourceId, int targetRate, int 
     }
 
     public int chunkSamples() {
-        return (int) Math.max(1, Math.round(targetRate * chunkMillis / 1000.0));
+        return ChunkSizing.chunkSamples(targetRate, chunkMillis);
     }
 
     public long backlogSamples() {

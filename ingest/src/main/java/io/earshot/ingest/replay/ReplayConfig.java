@@ -1,6 +1,6 @@
 package io.earshot.ingest.replay;
 
-import io.earshot.protocol.AudioChunk;
+import io.earshot.ingest.ChunkSizing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,21 +30,11 @@ public record ReplayConfig(List<Path> paths, String sourcePrefix, Pacing pacing,
         }
         sourcePrefix = sourcePrefix == null ? "" : sourcePrefix;
         Objects.requireNonNull(pacing, "pacing");
-        if (chunkMillis < 10 || chunkMillis > 10_000) {
-            throw new IllegalArgumentException("chunk length must be 10..10000 ms, got " + chunkMillis);
-        }
-        if (targetRate < 1000 || targetRate > 192_000) {
-            throw new IllegalArgumentException("target rate must be 1000..192000 Hz, got " + targetRate);
-        }
+        ChunkSizing.check(targetRate, chunkMillis);
         if (parallelSources < 1) {
             throw new IllegalArgumentException("parallel sources must be at least 1, got " + parallelSources);
         }
         Objects.requireNonNull(progressInterval, "progressInterval");
-        long chunkBytes = Math.round(targetRate * chunkMillis / 1000.0) * 2L;
-        if (chunkBytes > AudioChunk.MAX_PAYLOAD_BYTES) {
-            throw new IllegalArgumentException(chunkMillis + " ms chunks at " + targetRate + " Hz are " + chunkBytes
-                    + " bytes, more than a record may carry (" + AudioChunk.MAX_PAYLOAD_BYTES + ")");
-        }
     }
 
     /** Defaults: no prefix, real time, 100 ms chunks, 16 kHz, one file at a time, progress every 10 s. */
@@ -78,6 +68,6 @@ public record ReplayConfig(List<Path> paths, String sourcePrefix, Pacing pacing,
 
     /** Samples per chunk at the target rate. */
     public int chunkSamples() {
-        return (int) Math.max(1, Math.round(targetRate * chunkMillis / 1000.0));
+        return ChunkSizing.chunkSamples(targetRate, chunkMillis);
     }
 }
