@@ -89,24 +89,27 @@ class DemoEndToEndTest {
     }
 
     /**
-     * Floors about 20 % under what the committed model (earshot-sed-v1, see training/RESULTS.md) scored
-     * on the bundled demo set: event F1 micro 0.385 / macro 0.331, segment F1 micro 0.627 / macro 0.609,
-     * intersection F1 (DTC = GTC = 0.1) micro 0.611, PSDS1 of Footsteps 0.940 and Typing 0.955, PSDS2 of
-     * Speech 0.900. The demo is deterministic (time is the sample index; repeated runs give identical
-     * numbers), so falling below a floor means the pipeline or the model got worse. Overall PSDS1 is
-     * 0.0 on these 20 clips (several classes have no true positive at all, and alpha_st penalises the
-     * spread), so it has no floor; the per-class values show the score tables are ranked sensibly.
+     * Floors about 20 % under what the committed model (earshot-sed-v1 final, see training/RESULTS.md)
+     * scored on the bundled demo set: event F1 micro 0.422 / macro 0.397, segment F1 micro 0.687 /
+     * macro 0.650, intersection F1 (DTC = GTC = 0.1) micro 0.673, PSDS1 0.0116, PSDS2 0.0759, PSDS1 of
+     * Footsteps and Typing 1.0, PSDS2 of Speech 0.90. The demo is deterministic (time is the sample
+     * index; repeated runs give identical numbers), so falling below a floor means the pipeline or the
+     * model got worse. Overall PSDS is low on 20 clips: several classes have one or two events and no
+     * true positive, and alpha_st penalises the spread across classes; the per-class values show that
+     * the score tables rank frames sensibly.
      */
     @Test
     void detectsWellEnoughToStayAboveTheMeasuredFloor() {
-        assertAtLeast(0.30, report.at("/event_based/micro/f1"), "event F1 micro");
-        assertAtLeast(0.26, report.at("/event_based/macro/f1"), "event F1 macro");
-        assertAtLeast(0.50, report.at("/segment_based/micro/f1"), "segment F1 micro");
-        assertAtLeast(0.48, report.at("/segment_based/macro/f1"), "segment F1 macro");
-        assertAtLeast(0.48, report.at("/intersection_f1/dtc0.1_gtc0.1/micro/f1"), "intersection F1 micro");
-        assertAtLeast(0.75, report.at("/psds1/single_class/Footsteps"), "PSDS1 Footsteps");
-        assertAtLeast(0.75, report.at("/psds1/single_class/Typing"), "PSDS1 Typing");
-        assertAtLeast(0.70, report.at("/psds2/single_class/Speech"), "PSDS2 Speech");
+        assertAtLeast(0.34, report.at("/event_based/micro/f1"), "event F1 micro");
+        assertAtLeast(0.32, report.at("/event_based/macro/f1"), "event F1 macro");
+        assertAtLeast(0.55, report.at("/segment_based/micro/f1"), "segment F1 micro");
+        assertAtLeast(0.52, report.at("/segment_based/macro/f1"), "segment F1 macro");
+        assertAtLeast(0.54, report.at("/intersection_f1/dtc0.1_gtc0.1/micro/f1"), "intersection F1 micro");
+        assertAtLeast(0.009, report.at("/psds1/value"), "PSDS1");
+        assertAtLeast(0.06, report.at("/psds2/value"), "PSDS2");
+        assertAtLeast(0.80, report.at("/psds1/single_class/Footsteps"), "PSDS1 Footsteps");
+        assertAtLeast(0.80, report.at("/psds1/single_class/Typing"), "PSDS1 Typing");
+        assertAtLeast(0.72, report.at("/psds2/single_class/Speech"), "PSDS2 Speech");
     }
 
     private static void assertAtLeast(double floor, JsonNode value, String what) {
