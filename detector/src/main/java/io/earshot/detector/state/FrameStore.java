@@ -2,6 +2,7 @@ package io.earshot.detector.state;
 
 import io.earshot.dsp.features.LogMelFrame;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class FrameStore {
         for (int from = 0; from < frames.size(); from += MAX_SEGMENT_FRAMES) {
             int to = Math.min(frames.size(), from + MAX_SEGMENT_FRAMES);
             ByteBuffer value = ByteBuffer.allocate((to - from) * nMels * Float.BYTES);
-            java.nio.FloatBuffer floats = value.asFloatBuffer();
+            FloatBuffer floats = value.asFloatBuffer();
             for (int i = from; i < to; i++) {
                 floats.put(frames.get(i).values(), 0, nMels);
             }
@@ -55,7 +56,7 @@ public final class FrameStore {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
                 long first = frameOf(kv.key);
-                java.nio.FloatBuffer floats = ByteBuffer.wrap(kv.value).asFloatBuffer();
+                FloatBuffer floats = ByteBuffer.wrap(kv.value).asFloatBuffer();
                 int n = kv.value.length / (nMels * Float.BYTES);
                 for (int i = 0; i < n; i++) {
                     long frame = first + i;

@@ -340,9 +340,6 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
                         DetectorTopology.SCORES_SINK);
             }
         }
-        if (block.transitions().isEmpty()) {
-            return;
-        }
         for (SegmentScorer.LabelTransition t : block.transitions()) {
             SoundEvent event = records.event(source, s, t.label(), t.transition());
             boolean start = event.state() == SoundEvent.State.START;
