@@ -120,8 +120,8 @@ public final class DetectCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         // Ctrl-C/SIGTERM stop the detector before JVM shutdown: ONNX Runtime's own shutdown hook frees
         // its environment even while a model call runs (a JVM crash), see StopSignals.
-        try (StopSignals signals = StopSignals.install(this::stop);
-             MetricsEndpoint metrics = common.metricsPort().isPresent()
+        StopSignals signals = StopSignals.install(this::stop);
+        try (MetricsEndpoint metrics = common.metricsPort().isPresent()
                      ? MetricsEndpoint.start("detector", common.metricsPort().getAsInt())
                      : MetricsEndpoint.withoutHttp("detector");
              DetectorService detector = DetectorService.start(config, metrics.registry())) {
@@ -133,6 +133,7 @@ public final class DetectCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             stopRequested.await();
         } finally {
+            signals.close();
             stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -12,11 +12,14 @@ class StopSignalsTest {
     @Test
     void aSignalAsksTheCommandToStopInsteadOfShuttingTheJvmDown() throws Exception {
         CountDownLatch stopRequested = new CountDownLatch(1);
-        try (StopSignals signals = StopSignals.install(stopRequested::countDown)) {
+        StopSignals signals = StopSignals.install(stopRequested::countDown);
+        try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Object term = signalClass.getConstructor(String.class).newInstance("TERM");
             signalClass.getMethod("raise", signalClass).invoke(null, term);
             assertTrue(stopRequested.await(10, TimeUnit.SECONDS), "the stop action ran");
+        } finally {
+            signals.close();
         }
         // Reaching this line means the JVM did not start shutting down.
     }

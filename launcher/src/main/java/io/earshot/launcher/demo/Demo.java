@@ -19,8 +19,11 @@ public final class Demo {
         long t0 = System.nanoTime();
         // Ctrl-C stops the run; its finally blocks stop the services and delete the temporary data.
         DemoStop stop = new DemoStop(Thread.currentThread());
-        try (StopSignals signals = StopSignals.install(stop::request)) {
+        StopSignals signals = StopSignals.install(stop::request);
+        try {
             return runIn(config, out, registry, stop, t0);
+        } finally {
+            signals.close();
         }
     }
 
