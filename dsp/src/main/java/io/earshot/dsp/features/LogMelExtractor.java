@@ -1,5 +1,6 @@
 package io.earshot.dsp.features;
 
+import java.util.Arrays;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
@@ -56,11 +57,7 @@ public final class LogMelExtractor {
      * {@code rawOut[0, nMels)}.
      */
     public void logMel(float[] samples, int start, float[] rawOut) {
-        computeMel(samples, start);
-        double offset = spec.logOffset();
-        for (int m = 0; m < mel.length; m++) {
-            rawOut[m] = (float) Math.log(mel[m] + offset);
-        }
+        extract(samples, start, rawOut, null);
     }
 
     /** Raw and normalised log-mel of one frame; either output may be null if not wanted. */
@@ -114,7 +111,7 @@ public final class LogMelExtractor {
             buf[i] = samples[start + i] * window[i];
         }
         // Zero padding after the window: only the phase would change if it were centred, not the power.
-        java.util.Arrays.fill(buf, win, buf.length, 0.0);
+        Arrays.fill(buf, win, buf.length, 0.0);
         fft.realForward(buf);
         // JTransforms packs the real FFT of even n as: buf[0] = Re X[0], buf[1] = Re X[n/2],
         // buf[2k] = Re X[k], buf[2k + 1] = Im X[k] for 0 < k < n/2.
