@@ -100,14 +100,6 @@ public final class OverlapAccumulator {
         return out;
     }
 
-    /** Moves the base forward to {@code frame} when nothing is pending (a segment restart). */
-    public void resetTo(long frame) {
-        Arrays.fill(sums, 0f);
-        Arrays.fill(weights, 0f);
-        frames = 0;
-        baseFrame = frame;
-    }
-
     private void ensureCapacity(int needed) {
         if (weights.length < needed) {
             int cap = Math.max(needed, weights.length * 2);

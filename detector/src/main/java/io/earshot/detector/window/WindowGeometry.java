@@ -58,19 +58,9 @@ public record WindowGeometry(int windowFrames, int hopFrames, int pooling, int f
         return (int) outputFrames * pooling;
     }
 
-    /** Samples spanned by one output frame. */
-    public int outputFrameHopSamples() {
-        return frameHopSamples * pooling;
-    }
-
     /** Output frames one full window yields. */
     public int windowOutputFrames() {
         return windowFrames / pooling;
-    }
-
-    /** Output frames a window of {@code inputFrames} frames yields (ceil, as the model pads the last). */
-    public int outputFramesOf(int inputFrames) {
-        return (inputFrames + pooling - 1) / pooling;
     }
 
     /** First input frame of window k of a segment starting at {@code origin}. */

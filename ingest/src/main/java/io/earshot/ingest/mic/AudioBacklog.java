@@ -65,14 +65,6 @@ final class AudioBacklog {
         notifyAll();
     }
 
-    /** Puts back a block the sender could not hand to Kafka, to be retried first. */
-    synchronized void pushFront(Block block) {
-        blocks.addFirst(block);
-        samples += block.samples().length;
-        trim();
-        notifyAll();
-    }
-
     /** The oldest block, waiting up to the timeout; null on timeout or when closed and empty. */
     synchronized Block poll(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
