@@ -66,8 +66,8 @@ public final class DetectorService implements AutoCloseable {
     /**
      * Loads and checks the model, creates missing topics (if configured) and starts the application.
      *
-     * @throws ModelException for a missing, unreadable or mismatched model
-     * @throws IllegalArgumentException                 for settings the model cannot satisfy
+     * @throws ModelException           for a missing, unreadable or mismatched model
+     * @throws IllegalArgumentException for settings the model cannot satisfy
      */
     public static DetectorService start(DetectorConfig config, MeterRegistry registry) {
         if (!Files.isRegularFile(config.model())) {
