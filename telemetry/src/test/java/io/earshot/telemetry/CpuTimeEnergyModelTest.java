@@ -31,7 +31,10 @@ class CpuTimeEnergyModelTest {
         // measured process CPU times the power, and at least what this thread burned.
         assertTrue(joules <= processCpuSeconds * wattsPerCore + 1e-9,
                 joules + " J > " + processCpuSeconds + " s x " + wattsPerCore + " W");
-        assertTrue(joules >= threadBurned / 1e9 * wattsPerCore,
+        // Process CPU time is read from the OS in scheduler ticks (often 10 ms), thread CPU time
+        // exactly, so the process figure may trail the thread's by up to a tick or two.
+        double tickSlackSeconds = 0.02;
+        assertTrue(joules >= (threadBurned / 1e9 - tickSlackSeconds) * wattsPerCore,
                 joules + " J < burned " + threadBurned / 1e9 + " s x " + wattsPerCore + " W");
         // and GC/JIT threads add little besides: within 25 % of the process measurement
         assertEquals(processCpuSeconds * wattsPerCore, joules, 0.25 * processCpuSeconds * wattsPerCore);
