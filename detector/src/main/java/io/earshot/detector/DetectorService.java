@@ -13,6 +13,7 @@ import io.earshot.telemetry.EnergyMeter;
 import io.earshot.telemetry.EnergyReportPublisher;
 import io.earshot.telemetry.WorkCounters;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,15 +53,18 @@ public final class DetectorService implements AutoCloseable {
     private final KafkaStreams streams;
     private final EnergyReportPublisher energy;
     private final DetectorMetrics metrics;
+    private final KafkaStreamsMetrics clientMetrics;
 
     private DetectorService(DetectionSettings settings, OnnxModel model, BatchingInferenceExecutor executor,
-                            KafkaStreams streams, EnergyReportPublisher energy, DetectorMetrics metrics) {
+                            KafkaStreams streams, EnergyReportPublisher energy, DetectorMetrics metrics,
+                            KafkaStreamsMetrics clientMetrics) {
         this.settings = settings;
         this.model = model;
         this.executor = executor;
         this.streams = streams;
         this.energy = energy;
         this.metrics = metrics;
+        this.clientMetrics = clientMetrics;
     }
 
     /**
@@ -82,6 +86,7 @@ public final class DetectorService implements AutoCloseable {
                 config.maxBatch(), config.maxBatchWait(), metrics);
         KafkaStreams streams = null;
         EnergyReportPublisher energy = null;
+        KafkaStreamsMetrics clientMetrics = null;
         try {
             if (config.createTopics()) {
                 createTopics(config);
@@ -97,13 +102,20 @@ public final class DetectorService implements AutoCloseable {
                 energy = EnergyReportPublisher.start(config.energy(), EnergyMeter.detect(config.energy()), work,
                         config.kafka(), config.topics().energy(), registry);
             }
+            // Kafka's own client metrics (consumer lag above all: kafka_consumer_fetch_manager_records_lag_max)
+            // show whether the detector keeps up with the audio topic.
+            clientMetrics = new KafkaStreamsMetrics(streams);
+            clientMetrics.bindTo(registry);
             streams.start();
             LOG.info("detector {} started: model {} {} ({} labels), window {} frames / hop {} frames, scores {}",
                     config.applicationId(), manifest.name(), manifest.version(), manifest.labels().size(),
                     settings.geometry().windowFrames(), settings.geometry().hopFrames(),
                     config.emitScores() ? "on" : "off");
-            return new DetectorService(settings, model, executor, streams, energy, metrics);
+            return new DetectorService(settings, model, executor, streams, energy, metrics, clientMetrics);
         } catch (RuntimeException e) {
+            if (clientMetrics != null) {
+                clientMetrics.close();
+            }
             if (streams != null) {
                 streams.close(Duration.ofSeconds(10));
             }
@@ -237,6 +249,7 @@ public final class DetectorService implements AutoCloseable {
         // once, instead of after the session timeout of the member that is gone.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        clientMetrics.close();
         if (energy != null) {
             energy.close();
         }

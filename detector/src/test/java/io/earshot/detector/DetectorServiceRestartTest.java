@@ -73,8 +73,12 @@ class DetectorServiceRestartTest {
         DetectorConfig config = DetectorConfig.builder(kafka()).model(TestModels.modelPath()).topics(topics)
                 .applicationId(appId).stateDir(stateDir).topicPartitions(2).thresholds(thresholds)
                 .energy(EnergyConfig.defaults(appId).withReportInterval(Duration.ofSeconds(2))).build();
-        DetectorService service = DetectorService.start(config, new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DetectorService service = DetectorService.start(config, registry);
         assertTrue(service.awaitRunning(Duration.ofSeconds(60)), "detector " + appId + " running");
+        // Kafka's client metrics (consumer lag among them) are exported with the detector's own.
+        assertTrue(registry.getMeters().stream().anyMatch(m -> m.getId().getName().startsWith("kafka.consumer.fetch.manager")),
+                "Kafka Streams consumer metrics bound to the registry");
         return service;
     }
 
