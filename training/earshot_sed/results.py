@@ -168,8 +168,13 @@ def main():
 
     # --- data
     if stats:
-        L += ["## Data", "", f"Soundscapes: {stats['counts']} (recipe hash `{stats['recipe_hash']}`, data hash "
-              f"`{stats.get('data_hash')}`).", ""]
+        gen = (f" Generating them and their features took {stats['wall_seconds'] / 60:.1f} min wall, "
+               f"{stats['cpu_seconds'] / 60:.1f} CPU-min (one worker)." if stats.get("cpu_seconds") else "")
+        again = " A second build from scratch gave the same data hash (bit-identical labels and features)." \
+            if stats.get("reproduced") else ""
+        c = stats['counts']
+        L += ["## Data", "", f"Soundscapes: {c['train']:,} train / {c['validation']} validation / {c['test']} test (recipe hash `{stats['recipe_hash']}`, data hash "
+              f"`{stats.get('data_hash')}`).{gen}{again}", ""]
     src = read_list(TRAINING / "data" / "sources.tsv")
     count = Counter((r["class"], r["split"]) for r in src)
     groups = Counter()
