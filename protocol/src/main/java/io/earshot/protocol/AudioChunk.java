@@ -172,13 +172,14 @@ public record AudioChunk(String streamId, long sequence, long firstSampleIndex, 
         int frames = frameCount();
         float[] out = new float[frames];
         ByteBuffer buf = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
-        float mix = 1f / channels;
         for (int f = 0; f < frames; f++) {
-            float sum = 0f;
+            // Summed in double: float samples near the float maximum are valid, and a float sum of them
+            // overflows to infinity, which the feature extraction cannot take.
+            double sum = 0;
             for (int c = 0; c < channels; c++) {
                 sum += readSample(buf);
             }
-            out[f] = channels == 1 ? sum : sum * mix;
+            out[f] = (float) (sum / channels);
         }
         return out;
     }

@@ -93,6 +93,14 @@ class AudioChunkCodecTest {
     }
 
     @Test
+    void loudFloatChannelsMixWithoutOverflowing() {
+        byte[] f32 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(Float.MAX_VALUE).putFloat(Float.MAX_VALUE).putFloat(-3e38f).putFloat(-2e38f).array();
+        AudioChunk cf = new AudioChunk("a", 0, 0, 0, 16000, 2, SampleEncoding.FLOAT32LE, false, f32);
+        assertArrayEquals(new float[] {Float.MAX_VALUE, -2.5e38f}, cf.toMonoFloats());
+    }
+
+    @Test
     void ofMonoPcm16RoundsAndClips() {
         AudioChunk c = AudioChunk.ofMonoPcm16("s", 0, 0, T0, 16000, new float[] {0.5f, -2f, 2f, 1e-5f, -1e-5f, Float.NaN});
         ByteBuffer b = ByteBuffer.wrap(c.payload()).order(ByteOrder.LITTLE_ENDIAN);

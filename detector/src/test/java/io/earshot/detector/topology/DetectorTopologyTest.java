@@ -263,6 +263,31 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void aLoudMultichannelFloatChunkStartingANewStreamIsAnalysedAndTheSourceGoesOn() {
+        // Stereo float samples near the float maximum are valid on the wire; their mix must stay finite,
+        // or the first chunk of the new stream fails after the old stream was already ended, and every
+        // later chunk of that source fails again on the half-cleared old stream.
+        List<AudioChunk> first = TestAudio.chunks("s1", audio, 1600);
+        List<AudioChunk> second = new ArrayList<>(TestAudio.chunks("s2", audio, 1600));
+        AudioChunk c0 = second.get(0);
+        java.nio.ByteBuffer loud = java.nio.ByteBuffer.allocate(c0.frameCount() * 2 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < c0.frameCount() * 2; i++) {
+            loud.putFloat(i % 4 < 2 ? 3e38f : -3e38f);
+        }
+        second.set(0, new AudioChunk("s2", c0.sequence(), c0.firstSampleIndex(), c0.captureTimeMicros(), 16000, 2,
+                io.earshot.protocol.SampleEncoding.FLOAT32LE, false, loud.array()));
+        try (TopologyHarness h = harness("loud-new-stream")) {
+            h.sendAll("mic-1", first.subList(0, first.size() / 2));
+            h.sendAll("mic-1", second);
+            assertTrue(h.dlqLog.isEmpty(), () -> h.dlqLog.size() + " records dead-lettered, the first: " + new String(
+                    h.dlqLog.get(0).headers().lastHeader("earshot.dlq.detail").value(), StandardCharsets.UTF_8));
+            assertEveryStartHasOneEnd(h.eventLog.stream().filter(e -> e.streamId().equals("s1")).toList());
+            long inputFrames = (audio.length - 1024) / 256 + 1;
+            ScoreTrack.of(h.scoreLog, "s2").assertContiguousFrom(0, (inputFrames - 1) / model.manifest().timePooling());
+        }
+    }
+
+    @Test
     void sourcesAreIndependent() {
         List<AudioChunk> a = TestAudio.chunks("s1", audio, 1600);
         List<AudioChunk> b = TestAudio.chunks("s1", audio, 4000);
