@@ -6,7 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,14 +23,30 @@ import java.util.Map;
  * Rows are appended as score blocks arrive, in frame order. A frame whose start is not after the
  * last row already in the file is skipped, so blocks consumed again after a restart (or a repeated
  * stream of the same source) never duplicate or reorder rows.
+ *
+ * <p>At most {@link #DEFAULT_MAX_OPEN} tables stay open (each holds a file and a write buffer): a
+ * replayed dataset has thousands of sources. The least recently used is flushed and closed and, when its
+ * source sends more, reopened where it stopped.
  */
 final class ScoreTableOutput implements Closeable {
 
+    static final int DEFAULT_MAX_OPEN = 64;
+
     private final Path dir;
-    private final Map<String, Table> tables = new HashMap<>();
+    private final int maxOpen;
+    /** Open tables, least recently used first. */
+    private final Map<String, Table> tables = new LinkedHashMap<>(16, 0.75f, true);
 
     ScoreTableOutput(Path dir) throws IOException {
+        this(dir, DEFAULT_MAX_OPEN);
+    }
+
+    ScoreTableOutput(Path dir, int maxOpen) throws IOException {
+        if (maxOpen < 1) {
+            throw new IllegalArgumentException("at least one score table must stay open, got " + maxOpen);
+        }
         this.dir = dir;
+        this.maxOpen = maxOpen;
         Files.createDirectories(dir);
     }
 
@@ -54,10 +71,25 @@ final class ScoreTableOutput implements Closeable {
         }
         Table table = tables.get(block.sourceId());
         if (table == null) {
+            closeLeastRecentlyUsed(maxOpen - 1);
             table = Table.open(dir.resolve(fileName(block.sourceId())), block);
             tables.put(block.sourceId(), table);
         }
         return table.append(block);
+    }
+
+    /** The number of tables open now. */
+    int openTables() {
+        return tables.size();
+    }
+
+    private void closeLeastRecentlyUsed(int keep) throws IOException {
+        Iterator<Table> it = tables.values().iterator();
+        while (tables.size() > keep && it.hasNext()) {
+            Table eldest = it.next();
+            it.remove();
+            eldest.file.close(); // flushes: its rows are written before any later commit
+        }
     }
 
     void flush() throws IOException {

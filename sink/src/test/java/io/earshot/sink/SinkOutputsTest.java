@@ -96,6 +96,26 @@ class SinkOutputsTest {
     }
 
     @Test
+    void scoreTablesKeepABoundedNumberOfFilesOpenAndStillAppendExactly() throws IOException {
+        // A replayed dataset has thousands of sources; each open table holds a file and a 64 KiB buffer.
+        try (ScoreTableOutput out = new ScoreTableOutput(dir, 3)) {
+            for (int s = 0; s < 10; s++) {
+                assertEquals(2, out.accept(Records.scores("clip-" + s + ".wav", 0, 2)));
+                assertTrue(out.openTables() <= 3, "open tables: " + out.openTables());
+            }
+            for (int s = 0; s < 10; s++) { // evicted tables are reopened where they stopped
+                assertEquals(1, out.accept(Records.scores("clip-" + s + ".wav", 1, 2)), "frame 1 already written");
+                assertTrue(out.openTables() <= 3, "open tables: " + out.openTables());
+            }
+        }
+        for (int s = 0; s < 10; s++) {
+            List<String> lines = Files.readAllLines(dir.resolve("clip-" + s + ".tsv"));
+            assertEquals(4, lines.size(), "header and frames 0-2 of clip-" + s);
+            assertEquals((384 + 1024.0 * 2) / 16_000, Double.parseDouble(lines.get(3).split("\t")[0]), 1e-9);
+        }
+    }
+
+    @Test
     void energyTotalsCountEachReportOnce() {
         EnergyTotals totals = new EnergyTotals();
         EnergyReport a1 = new EnergyReport("det-a", 0, 10_000_000, 3.6e6, 1.0, "rapl", 1800, 10, 7.2e6, 400);
