@@ -141,7 +141,13 @@ final class ScoreTableOutput implements Closeable {
             double last = Double.NEGATIVE_INFINITY;
             if (lines.size() > 1) {
                 String lastRow = lines.get(lines.size() - 1);
-                last = Double.parseDouble(lastRow.substring(0, lastRow.indexOf('\t')));
+                try {
+                    last = Double.parseDouble(lastRow.substring(0, lastRow.indexOf('\t')));
+                } catch (RuntimeException e) { // no tab, or no number before it
+                    file.close();
+                    throw new IOException(path + ":" + lines.size() + ": last row does not start with an onset,"
+                            + " so where to go on is unknown: " + lastRow);
+                }
             }
             return new Table(file, List.copyOf(labels), last);
         }

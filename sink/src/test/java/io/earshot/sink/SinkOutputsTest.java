@@ -116,6 +116,16 @@ class SinkOutputsTest {
     }
 
     @Test
+    void aScoreTableWithAnUnreadableLastRowIsNamedInTheError() throws IOException {
+        Files.writeString(dir.resolve("hall.tsv"), "onset\toffset\tSpeech\tMusic\tDog\n0.024000\t0.088000\t0.1\t0.2\t0.3\nnot a row\n");
+        try (ScoreTableOutput out = new ScoreTableOutput(dir)) {
+            IOException e = assertThrows(IOException.class, () -> out.accept(Records.scores("hall.wav", 0, 2)));
+            assertTrue(e.getMessage().contains("hall.tsv") && e.getMessage().contains("not a row"), e.getMessage());
+            assertEquals(0, out.openTables());
+        }
+    }
+
+    @Test
     void energyTotalsCountEachReportOnce() {
         EnergyTotals totals = new EnergyTotals();
         EnergyReport a1 = new EnergyReport("det-a", 0, 10_000_000, 3.6e6, 1.0, "rapl", 1800, 10, 7.2e6, 400);
