@@ -102,7 +102,7 @@ public final class EnergyReportPublisher implements AutoCloseable {
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "earshot-energy-" + config.instanceId());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         // An unreachable cluster must not hold a detector's shutdown for Kafka's default minute.
-        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
         Producer<String, EnergyReport> producer =
                 new KafkaProducer<>(props, new StringSerializer(), JsonSerde.energyReports().serializer());
         Consumer<EnergyReport> send = report -> producer.send(new ProducerRecord<>(topic, report.instanceId(), report),
@@ -112,10 +112,9 @@ public final class EnergyReportPublisher implements AutoCloseable {
                                 error.toString());
                     }
                 });
-        AutoCloseable closer = () -> {
-            producer.flush();
-            producer.close(Duration.ofSeconds(10));
-        };
+        // close(timeout) still delivers the final report when the broker is up; a flush() first would wait
+        // for delivery.timeout.ms (two minutes) when it is gone.
+        AutoCloseable closer = () -> producer.close(Duration.ofSeconds(5));
         return new EnergyReportPublisher(config, meter, work, Clock.systemUTC(), send, closer, registry);
     }
 
