@@ -80,6 +80,14 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         if (message == null || message.isBlank()) {
             return t.getClass().getSimpleName();
         }
+        // "...: " + e.getMessage() of a cause without message (a java.util.concurrent.TimeoutException
+        // from an admin call to an unreachable broker) would end in a bare "null".
+        Throwable cause = t.getCause();
+        if (message.endsWith(": null") && cause != null && cause.getMessage() == null) {
+            message = message.substring(0, message.length() - "null".length())
+                    + (cause instanceof java.util.concurrent.TimeoutException ? "no answer in time (is Kafka reachable?)"
+                    : cause.getClass().getSimpleName());
+        }
         // One line: multi-line messages (e.g. from Kafka config validation) are folded.
         return message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
