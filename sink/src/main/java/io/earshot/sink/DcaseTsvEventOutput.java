@@ -25,15 +25,14 @@ final class DcaseTsvEventOutput implements EventOutput {
     private final Set<String> written = new HashSet<>();
 
     DcaseTsvEventOutput(Path path) throws IOException {
-        this.file = AppendOnlyLinesFile.open(path);
-        if (file.wasEmpty()) {
-            file.append(HEADER);
-        }
-        for (String line : file.existingLines()) {
+        this.file = AppendOnlyLinesFile.open(path, line -> {
             String[] cells = line.split("\t", -1);
             if (cells.length >= 4 && !line.equals(HEADER)) {
                 written.add(key(cells[0], cells[1], cells[3]));
             }
+        });
+        if (file.wasEmpty()) {
+            file.append(HEADER);
         }
     }
 

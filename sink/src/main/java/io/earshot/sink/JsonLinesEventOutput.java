@@ -24,20 +24,20 @@ final class JsonLinesEventOutput implements EventOutput {
     private final Set<String> written = new HashSet<>();
 
     JsonLinesEventOutput(Path path) throws IOException {
-        this.file = AppendOnlyLinesFile.open(path);
-        int lineNo = 0;
-        for (String line : file.existingLines()) {
-            lineNo++;
+        int[] lineNo = {0};
+        this.file = AppendOnlyLinesFile.open(path, line -> {
+            lineNo[0]++;
             if (line.isBlank()) {
-                continue;
+                return;
             }
             try {
                 JsonNode node = JsonSerde.MAPPER.readTree(line);
                 written.add(key(node.path("event_id").asText(), node.path("state").asText()));
             } catch (JsonProcessingException e) {
-                LOG.warn("{}:{} is not a JSON object, ignored when deduplicating: {}", path, lineNo, e.getOriginalMessage());
+                LOG.warn("{}:{} is not a JSON object, ignored when deduplicating: {}", path, lineNo[0],
+                        e.getOriginalMessage());
             }
-        }
+        });
     }
 
     private static String key(String eventId, String state) {

@@ -126,26 +126,32 @@ final class ScoreTableOutput implements Closeable {
         }
 
         static Table open(Path path, FrameScores first) throws IOException {
-            AppendOnlyLinesFile file = AppendOnlyLinesFile.open(path);
-            List<String> lines = file.existingLines();
-            if (lines.isEmpty()) {
+            String[] firstAndLast = new String[2];
+            long[] count = {0};
+            AppendOnlyLinesFile file = AppendOnlyLinesFile.open(path, line -> {
+                if (count[0]++ == 0) {
+                    firstAndLast[0] = line;
+                }
+                firstAndLast[1] = line;
+            });
+            if (count[0] == 0) {
                 file.append(header(first.labels()));
                 return new Table(file, first.labels(), Double.NEGATIVE_INFINITY);
             }
-            String[] head = lines.get(0).split("\t", -1);
+            String[] head = firstAndLast[0].split("\t", -1);
             List<String> labels = new ArrayList<>(List.of(head).subList(Math.min(2, head.length), head.length));
             if (head.length < 3 || !head[0].equals("onset") || !head[1].equals("offset")) {
                 file.close();
-                throw new IOException(path + " exists but is not a score table (header: " + lines.get(0) + ")");
+                throw new IOException(path + " exists but is not a score table (header: " + firstAndLast[0] + ")");
             }
             double last = Double.NEGATIVE_INFINITY;
-            if (lines.size() > 1) {
-                String lastRow = lines.get(lines.size() - 1);
+            if (count[0] > 1) {
+                String lastRow = firstAndLast[1];
                 try {
                     last = Double.parseDouble(lastRow.substring(0, lastRow.indexOf('\t')));
                 } catch (RuntimeException e) { // no tab, or no number before it
                     file.close();
-                    throw new IOException(path + ":" + lines.size() + ": last row does not start with an onset,"
+                    throw new IOException(path + ":" + count[0] + ": last row does not start with an onset,"
                             + " so where to go on is unknown: " + lastRow);
                 }
             }

@@ -38,11 +38,33 @@ class SinkOutputsTest {
         Path f = dir.resolve("sub/events.jsonl");
         Files.createDirectories(f.getParent());
         Files.writeString(f, "{\"a\":1}\n{\"b\":2}\n{\"c\":");
-        try (AppendOnlyLinesFile file = AppendOnlyLinesFile.open(f)) {
-            assertEquals(List.of("{\"a\":1}", "{\"b\":2}"), file.existingLines());
+        // Existing lines are handed over one by one, not kept: a week of events is larger than the heap.
+        List<String> seen = new java.util.ArrayList<>();
+        try (AppendOnlyLinesFile file = AppendOnlyLinesFile.open(f, seen::add)) {
+            assertEquals(List.of("{\"a\":1}", "{\"b\":2}"), seen);
+            assertFalse(file.wasEmpty());
             file.append("{\"d\":4}");
         }
         assertEquals("{\"a\":1}\n{\"b\":2}\n{\"d\":4}\n", Files.readString(f));
+    }
+
+    @Test
+    void appendOnlyFileReadsLinesAcrossItsReadBuffer() throws IOException {
+        Path f = dir.resolve("big.tsv");
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) { // ~400 KB: lines straddle the 64 KiB read buffer
+            text.append("row-").append(i).append("\tÅ\t").append("x".repeat(i % 7)).append('\n');
+        }
+        Files.writeString(f, text + "row-cut");
+        List<String> seen = new java.util.ArrayList<>();
+        try (AppendOnlyLinesFile file = AppendOnlyLinesFile.open(f, seen::add)) {
+            file.append("row-new");
+        }
+        assertEquals(20_000, seen.size());
+        for (int i = 0; i < 20_000; i += 997) {
+            assertEquals("row-" + i + "\tÅ\t" + "x".repeat(i % 7), seen.get(i));
+        }
+        assertEquals(text + "row-new\n", Files.readString(f));
     }
 
     @Test
