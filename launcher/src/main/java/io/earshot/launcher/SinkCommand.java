@@ -83,7 +83,9 @@ public final class SinkCommand implements Callable<Integer> {
                     if (!sink.awaitCaughtUp(Duration.ofSeconds(drainTimeoutSeconds))) {
                         throw new IllegalStateException(sink.failure() != null
                                 ? "sink failed: " + sink.failure().getMessage()
-                                : "not caught up with the topics within " + drainTimeoutSeconds + " s");
+                                : "not caught up with the topics within " + drainTimeoutSeconds + " s (is Kafka at "
+                                + config.kafka().getProperty("bootstrap.servers") + " reachable? --drain-timeout gives"
+                                + " it longer)");
                     }
                 } else {
                     Runtime.getRuntime().addShutdownHook(hook);
