@@ -7,6 +7,7 @@ import io.earshot.detector.model.ModelManifest;
 import io.earshot.detector.model.OnnxModel;
 import io.earshot.detector.topology.DetectionSettings;
 import io.earshot.detector.topology.DetectorTopology;
+import io.earshot.detector.topology.IncompatibleStateException;
 import io.earshot.detector.window.WindowGeometry;
 import io.earshot.dsp.decode.DecoderConfig;
 import io.earshot.telemetry.EnergyMeter;
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -54,10 +56,11 @@ public final class DetectorService implements AutoCloseable {
     private final EnergyReportPublisher energy;
     private final DetectorMetrics metrics;
     private final KafkaStreamsMetrics clientMetrics;
+    private final AtomicReference<Throwable> failure;
 
     private DetectorService(DetectionSettings settings, OnnxModel model, BatchingInferenceExecutor executor,
                             KafkaStreams streams, EnergyReportPublisher energy, DetectorMetrics metrics,
-                            KafkaStreamsMetrics clientMetrics) {
+                            KafkaStreamsMetrics clientMetrics, AtomicReference<Throwable> failure) {
         this.settings = settings;
         this.model = model;
         this.executor = executor;
@@ -65,6 +68,7 @@ public final class DetectorService implements AutoCloseable {
         this.energy = energy;
         this.metrics = metrics;
         this.clientMetrics = clientMetrics;
+        this.failure = failure;
     }
 
     /**
@@ -87,6 +91,7 @@ public final class DetectorService implements AutoCloseable {
         KafkaStreams streams = null;
         EnergyReportPublisher energy = null;
         KafkaStreamsMetrics clientMetrics = null;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         try {
             if (config.createTopics()) {
                 createTopics(config);
@@ -94,8 +99,15 @@ public final class DetectorService implements AutoCloseable {
             Topology topology = DetectorTopology.build(settings, executor, metrics, DetectorService::nowMicros);
             streams = new KafkaStreams(topology, streamsProperties(config));
             streams.setUncaughtExceptionHandler(e -> {
-                // Bad input never reaches here (it is dead-lettered); what does is a broken model or store.
-                LOG.error("detector stream thread failed; stopping the detector", e);
+                // Bad input never reaches here (it is dead-lettered); what does is a broken model or store,
+                // or state written with other settings, which says itself what to do (no stack trace).
+                IncompatibleStateException incompatible = incompatibleState(e);
+                failure.compareAndSet(null, incompatible != null ? incompatible : e);
+                if (incompatible != null) {
+                    LOG.error("detector stopped: {}", incompatible.getMessage());
+                } else {
+                    LOG.error("detector stream thread failed; stopping the detector", e);
+                }
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             if (config.energy() != null) {
@@ -111,7 +123,7 @@ public final class DetectorService implements AutoCloseable {
                     config.applicationId(), manifest.name(), manifest.version(), manifest.labels().size(),
                     settings.geometry().windowFrames(), settings.geometry().hopFrames(),
                     config.emitScores() ? "on" : "off");
-            return new DetectorService(settings, model, executor, streams, energy, metrics, clientMetrics);
+            return new DetectorService(settings, model, executor, streams, energy, metrics, clientMetrics, failure);
         } catch (RuntimeException e) {
             if (clientMetrics != null) {
                 clientMetrics.close();
@@ -126,6 +138,16 @@ public final class DetectorService implements AutoCloseable {
             model.close();
             throw e;
         }
+    }
+
+    /** The incompatible-state error in an exception's causes (Streams wraps what init() throws), or null. */
+    static IncompatibleStateException incompatibleState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IncompatibleStateException found) {
+                return found;
+            }
+        }
+        return null;
     }
 
     /** Resolves window, hop and thresholds against the manifest. */
@@ -227,6 +249,15 @@ public final class DetectorService implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /**
+     * What stopped the stream threads, or null while none failed: for state written with other settings,
+     * the {@link IncompatibleStateException} itself, whose message is one line naming the source, the
+     * stored and the current settings and the remedy.
+     */
+    public Throwable failure() {
+        return failure.get();
     }
 
     /** Waits until the application is RUNNING (true) or the timeout passes or it fails (false). */

@@ -142,6 +142,41 @@ class DetectorServiceRestartTest {
         assertEquals(2 * (5 + 1), inferences, "5 full windows and one end window per stream");
     }
 
+    @Test
+    void restartWithASmallerHopOnAnOpenStreamStopsAtStartWithOneClearError() throws Exception {
+        Topics topics = new Topics("hopchange.audio", "hopchange.audio.dlq", "hopchange.events", "hopchange.scores",
+                "hopchange.energy");
+        List<AudioChunk> chunks = TestAudio.chunks("stream-hop", TestAudio.scene(31.3), 1600);
+        try (KafkaProducer<String, AudioChunk> producer = producer()) {
+            for (AudioChunk c : chunks.subList(0, chunks.size() / 2)) {          // the stream stays open
+                producer.send(new ProducerRecord<>(topics.audio(), "mic-hop", c));
+            }
+            producer.flush();
+        }
+        DetectorConfig.Builder config = DetectorConfig.builder(kafka()).model(TestModels.modelPath()).topics(topics)
+                .applicationId("hop-change").topicPartitions(1);
+        try (DetectorService first = DetectorService.start(config.stateDir(tmp.resolve("state-1")).build(),
+                new SimpleMeterRegistry())) {
+            assertTrue(first.awaitRunning(Duration.ofSeconds(60)));
+            readUntil(topics.scores(), records -> !records.isEmpty());
+        }
+        try (DetectorService smallerHop = DetectorService.start(config.stateDir(tmp.resolve("state-2")).hopSeconds(2.0)
+                .build(), new SimpleMeterRegistry())) {
+            assertFalse(smallerHop.awaitRunning(Duration.ofSeconds(60)), "the detector must not run on misread state");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (smallerHop.failure() == null && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Throwable failure = smallerHop.failure();
+            assertTrue(failure instanceof io.earshot.detector.topology.IncompatibleStateException, String.valueOf(failure));
+            String message = failure.getMessage();
+            assertTrue(message.startsWith("source mic-hop has an open stream"), message);
+            assertTrue(message.contains("hop=" + smallerHop.settings().geometry().hopFrames() + " "), message);
+            assertTrue(message.contains("--application-id") && message.contains("hop-change"), message);
+            assertFalse(message.contains("\n"), "one line");
+        }
+    }
+
     private static void assertScoresEqual(List<ConsumerRecord<String, byte[]>> want, List<ConsumerRecord<String, byte[]>> got) {
         Map<String, float[]> a = scoreMap(want);
         Map<String, float[]> b = scoreMap(got);

@@ -69,6 +69,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
     private final LogMelSpec spec;
     private final WindowGeometry geometry;
     private final EventRecords records;
+    private final String settingsKey;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> streams;
@@ -89,6 +90,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
         this.spec = settings.manifest().features();
         this.geometry = settings.geometry();
         this.records = new EventRecords(settings.manifest());
+        this.settingsKey = settings.stateKey();
     }
 
     @Override
@@ -106,6 +108,11 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 SourceStream s = SourceStream.fromBytes(kv.value);
+                if (!s.ended() && !s.compatibleWith(settingsKey)) {
+                    // Read with these settings, the open stream's windows and frames would be misread (a
+                    // smaller hop looks for frames already deleted): stop here, with the remedy.
+                    throw new IncompatibleStateException(kv.key, context.applicationId(), s.settingsKey(), settingsKey);
+                }
                 if (!s.ended()) {
                     submitReady(kv.key, s);
                 }
@@ -199,7 +206,8 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
         long lastSequence = sameStream == null ? Long.MIN_VALUE : sameStream.lastSequence();
         long origin = geometry.alignedOriginAtOrAfter(chunk.firstSampleIndex());
         return new SourceStream(chunk.streamId(), chunk.sampleRate(), chunk.captureTimeMicrosOfSampleZero(),
-                chunk.firstSampleIndex(), lastSequence, false, origin, 0, new FramerState(false, 0, 0, new float[0]));
+                chunk.firstSampleIndex(), lastSequence, false, origin, 0, new FramerState(false, 0, 0, new float[0]),
+                settingsKey);
     }
 
     private SourceStream appendAudio(String source, SourceStream s, AudioChunk chunk) {

@@ -7,6 +7,8 @@ import io.earshot.dsp.decode.DecoderConfig;
 import io.earshot.protocol.Topics;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Everything the topology needs besides the model session: resolved from {@code DetectorConfig} and the
@@ -35,5 +37,21 @@ public record DetectionSettings(ModelManifest manifest, WindowGeometry geometry,
         if (applyInterval.isNegative() || applyInterval.isZero()) {
             throw new IllegalArgumentException("apply interval must be positive: " + applyInterval);
         }
+    }
+
+    /**
+     * The settings that a source's stored stream state depends on, in one canonical text kept with the
+     * state: window positions are counted in hops from a segment's origin (window, hop, pooling), the frame
+     * store holds log-mel frames (frame hop, mel bands) and the decoder snapshots hold one median filter
+     * per label (labels, median lengths). Thresholds are left out: they can change on existing state.
+     */
+    public String stateKey() {
+        List<String> labels = manifest.labels();
+        String perLabel = IntStream.range(0, labels.size())
+                .mapToObj(i -> labels.get(i) + ":" + decoders.get(i).medianFrames())
+                .collect(Collectors.joining(",", "[", "]"));
+        return "window=" + geometry.windowFrames() + " hop=" + geometry.hopFrames() + " pooling=" + geometry.pooling()
+                + " frame-hop=" + geometry.frameHopSamples() + " mels=" + manifest.nMels()
+                + " label:median-frames=" + perLabel;
     }
 }

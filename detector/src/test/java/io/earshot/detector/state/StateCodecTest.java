@@ -20,7 +20,7 @@ class StateCodecTest {
             pending[i] = (float) Math.sin(i) * 0.3f;
         }
         SourceStream s = new SourceStream("stream-\u00e9", 16000, 1_700_000_000_123_456L, 123_456, 77, false, 480, 3,
-                new FramerState(true, 123_456, 479, pending));
+                new FramerState(true, 123_456, 479, pending), "window=156 hop=78");
         SourceStream back = SourceStream.fromBytes(s.toBytes());
         assertEquals(s, back);
         assertEquals(480 + 0, back.originFrame());

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class AdmissionTest {
 
     private static final SourceStream AT_1600 = new SourceStream("s1", 16000, 0, 1600, 4, false, 0, 0,
-            new FramerState(false, 0, 0, new float[0]));
+            new FramerState(false, 0, 0, new float[0]), null);
 
     private static AudioChunk chunk(String stream, long seq, long first, int samples, int rate) {
         return AudioChunk.ofMonoPcm16(stream, seq, first, 0, rate, new float[samples]);

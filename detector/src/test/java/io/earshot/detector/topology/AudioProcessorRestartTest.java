@@ -2,6 +2,9 @@ package io.earshot.detector.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.earshot.detector.DetectorConfig;
 import io.earshot.detector.DetectorMetrics;
@@ -11,6 +14,7 @@ import io.earshot.detector.TestModels;
 import io.earshot.detector.ThresholdOverride;
 import io.earshot.detector.inference.BatchingInferenceExecutor;
 import io.earshot.detector.model.OnnxModel;
+import io.earshot.detector.state.SourceStream;
 import io.earshot.protocol.AudioChunk;
 import io.earshot.protocol.FrameScores;
 import io.earshot.protocol.SoundEvent;
@@ -78,7 +82,11 @@ class AudioProcessorRestartTest {
     }
 
     private static AudioProcessor start(MockProcessorContext<String, Object> context) {
-        AudioProcessor p = new AudioProcessor(settings, executor, metrics, () -> 0L);
+        return start(context, settings);
+    }
+
+    private static AudioProcessor start(MockProcessorContext<String, Object> context, DetectionSettings with) {
+        AudioProcessor p = new AudioProcessor(with, executor, metrics, () -> 0L);
         p.init(context);
         return p;
     }
@@ -148,5 +156,65 @@ class AudioProcessorRestartTest {
         assertFalse(want.stream().noneMatch(o -> o instanceof SoundEvent), "the scene should produce events");
         assertEquals(1, scoreBlocks, "only the first window was applied before the stop");
         assertEquals(want, outputs(context));
+    }
+
+    @Test
+    void aRestartWithASmallerHopOnAnOpenStreamFailsAtStartNamingTheSourceTheSettingsAndTheRemedy() {
+        DetectionSettings smallerHop = DetectorService.settings(DetectorConfig.builder(new Properties())
+                .model(model.path()).hopSeconds(2.0).build(), model.manifest());
+        assertTrue(smallerHop.geometry().hopFrames() < settings.geometry().hopFrames());
+        MockProcessorContext<String, Object> context = context();
+        int half = chunks.size() / 2;
+        AudioProcessor first = start(context);
+        feed(first, context, chunks.subList(0, half));
+        awaitScores(context, 1);
+        first.close();
+        int published = context.forwarded().size();
+
+        IncompatibleStateException e = assertThrows(IncompatibleStateException.class, () -> start(context, smallerHop));
+        String message = e.getMessage();
+        assertTrue(message.contains("source mic "), message);
+        assertTrue(message.contains("stored: " + settings.stateKey() + ";"), message);
+        assertTrue(message.contains("now: " + smallerHop.stateKey() + ")"), message);
+        assertTrue(message.contains("hop=" + settings.geometry().hopFrames() + " ")
+                && message.contains("hop=" + smallerHop.geometry().hopFrames() + " "), message);
+        assertTrue(message.contains("--application-id"), message);
+        assertEquals(published, context.forwarded().size(), "nothing is published from misread state");
+
+        // Thresholds are not part of the stored settings: other thresholds read the state on to the stream's end.
+        DetectionSettings defaultThresholds = DetectorService.settings(DetectorConfig.builder(new Properties())
+                .model(model.path()).build(), model.manifest());
+        assertEquals(settings.stateKey(), defaultThresholds.stateKey());
+        AudioProcessor resumed = start(context, defaultThresholds);
+        feed(resumed, context, chunks.subList(half, chunks.size()));      // ends with the end-of-stream chunk
+        resumed.close();
+        assertTrue(SourceStream.fromBytes(storedStream(context)).ended());
+
+        // Once the stream has ended, the smaller hop starts on the same state, and its new stream keeps it.
+        AudioProcessor next = start(context, smallerHop);
+        int before = context.forwarded(DetectorTopology.SCORES_SINK).size();
+        List<AudioChunk> second = TestAudio.chunks("s2", TestAudio.scene(31.3), 1600);
+        feed(next, context, second.subList(0, second.size() / 2));
+        awaitScores(context, before + 1);
+        assertTrue(context.forwarded(DetectorTopology.SCORES_SINK).size() > before, "the new stream is analysed");
+        assertEquals(smallerHop.stateKey(), SourceStream.fromBytes(storedStream(context)).settingsKey());
+        next.close();
+    }
+
+    @Test
+    void stateWrittenBeforeTheSettingsWereKeptIsReadAsCompatible() {
+        SourceStream old = new SourceStream("s1", 16000, 0, 0, 0, false, 0, 0,
+                new io.earshot.dsp.features.FramerState(false, 0, 0, new float[0]), null);
+        assertNull(SourceStream.fromBytes(old.toBytes()).settingsKey());
+        assertTrue(old.compatibleWith(settings.stateKey()));
+        MockProcessorContext<String, Object> context = context();
+        KeyValueStore<String, byte[]> streams = context.getStateStore(DetectorTopology.STREAMS_STORE);
+        streams.put("mic", old.toBytes());
+        start(context).close();
+    }
+
+    private static byte[] storedStream(MockProcessorContext<String, Object> context) {
+        KeyValueStore<String, byte[]> streams = context.getStateStore(DetectorTopology.STREAMS_STORE);
+        return streams.get("mic");
     }
 }
