@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -131,7 +132,7 @@ public final class DetectCommand implements Callable<Integer> {
                     detector.settings().geometry().hopSeconds(detector.settings().manifest().sampleRate()),
                     metrics.serving() ? ", metrics on " + metrics.uri() : "");
             spec.commandLine().getOut().flush();
-            stopRequested.await();
+            awaitStopOrFailure(detector);
         } finally {
             signals.close();
             stopped.countDown();
@@ -142,6 +143,31 @@ public final class DetectCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /**
+     * Returns when a stop is asked for; throws when the detector's stream threads stopped by themselves
+     * (state written with other settings, a broken model or store), so the command ends with that reason
+     * as its one-line error instead of waiting for a Ctrl-C that nothing would prompt.
+     */
+    private void awaitStopOrFailure(DetectorService detector) throws InterruptedException {
+        while (!stopRequested.await(500, TimeUnit.MILLISECONDS)) {
+            KafkaStreams.State state = detector.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+                Throwable failure = detector.failure();
+                throw new DetectorStoppedException("the detector stopped: "
+                        + (failure != null ? failure.getMessage() : "its stream threads ended (state " + state + ")"), failure);
+            }
+        }
+    }
+
+    /** The detector ended without being asked to; reported as a failure (exit code 1). */
+    static final class DetectorStoppedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DetectorStoppedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private Map<String, ThresholdOverride> parseThresholds() {
