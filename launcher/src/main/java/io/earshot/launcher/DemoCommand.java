@@ -49,9 +49,8 @@ public final class DemoCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, heading = "%nDataset (all three, or none for the bundled demo):%n")
     Dataset dataset;
 
-    @Option(names = "--model", paramLabel = "FILE", defaultValue = "models/earshot-sed-v1.onnx",
-            description = "ONNX model; its manifest is the same path with .json (default: ${DEFAULT-VALUE}).")
-    Path model;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--realtime", description = "Replay in real time (default: as fast as the pipeline takes it).")
     boolean realtime;
@@ -96,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path groundTruth = dataset != null ? dataset.groundTruth : EarshotHome.resolve(DEMO_GROUND_TRUTH);
         Path durations = dataset != null ? dataset.durations : EarshotHome.resolve(DEMO_DURATIONS);
         Pacing pacing = realtime ? Pacing.realTime() : Pacing.maxSpeed();
-        return new DemoConfig(audio, groundTruth, durations, EarshotHome.resolve(model), pacing,
+        return new DemoConfig(audio, groundTruth, durations, model.resolved(), pacing,
                 chunkMillis > 0 ? chunkMillis : ReplayConfig.DEFAULT_CHUNK_MILLIS, !noEvents, json, workDir, keepData,
                 Duration.ofSeconds(timeoutSeconds));
     }

@@ -37,9 +37,8 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     EnergyOptions energyOptions;
 
-    @Option(names = "--model", paramLabel = "FILE", defaultValue = "models/earshot-sed-v1.onnx",
-            description = "ONNX model; its manifest is the same path with .json (default: ${DEFAULT-VALUE}).")
-    Path model;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--window-s", paramLabel = "SECONDS",
             description = "Analysis window length (default: the manifest's, about 10 s).")
@@ -103,7 +102,7 @@ public final class DetectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DetectorConfig config = DetectorConfig.builder(kafka.kafkaProperties())
                 .topics(kafka.topics())
-                .model(EarshotHome.resolve(model))
+                .model(model.resolved())
                 .windowSeconds(windowSeconds)
                 .hopSeconds(hopSeconds)
                 .thresholds(parseThresholds())
@@ -127,7 +126,7 @@ public final class DetectCommand implements Callable<Integer> {
                      : MetricsEndpoint.withoutHttp("detector");
              DetectorService detector = DetectorService.start(config, metrics.registry())) {
             spec.commandLine().getOut().printf("Detector %s reading %s from %s, model %s (window %.2f s, hop %.2f s)%s. Ctrl-C stops it.%n",
-                    applicationId, config.topics().audio(), kafka.bootstrapServers(), model,
+                    applicationId, config.topics().audio(), kafka.bootstrapServers(), model.given(),
                     detector.settings().geometry().windowSeconds(detector.settings().manifest().sampleRate()),
                     detector.settings().geometry().hopSeconds(detector.settings().manifest().sampleRate()),
                     metrics.serving() ? ", metrics on " + metrics.uri() : "");
