@@ -10,6 +10,7 @@ import io.earshot.detector.topology.DetectorTopology;
 import io.earshot.detector.topology.IncompatibleStateException;
 import io.earshot.detector.window.WindowGeometry;
 import io.earshot.dsp.decode.DecoderConfig;
+import io.earshot.protocol.TopicCreation;
 import io.earshot.telemetry.EnergyMeter;
 import io.earshot.telemetry.EnergyReportPublisher;
 import io.earshot.telemetry.WorkCounters;
@@ -19,19 +20,11 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -205,32 +198,14 @@ public final class DetectorService implements AutoCloseable {
     }
 
     private static void createTopics(DetectorConfig config) {
-        Properties adminProps = new Properties();
-        adminProps.putAll(config.kafka());
-        Set<String> wanted = Set.of(config.topics().audio(), config.topics().events(), config.topics().scores(),
-                config.topics().audioDlq());
-        try (Admin admin = Admin.create(adminProps)) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, Optional.of(config.topicPartitions()), Optional.empty()))
-                    .collect(Collectors.toList());
-            if (missing.isEmpty()) {
-                return;
-            }
-            try {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create the detector's topics at "
-                    + config.kafka().getProperty("bootstrap.servers") + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        for (String topic : List.of(config.topics().audio(), config.topics().events(), config.topics().scores(),
+                config.topics().audioDlq())) {
+            wanted.put(topic, config.topicPartitions());
+        }
+        List<String> created = TopicCreation.createMissing(config.kafka(), wanted);
+        if (!created.isEmpty()) {
+            LOG.info("created topics {}", created);
         }
     }
 
@@ -249,6 +224,16 @@ public final class DetectorService implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /**
+     * True while the detector processes or is about to (created, rebalancing, running); false once its
+     * stream threads have stopped or are stopping, by themselves ({@link #failure()} says why) or by
+     * {@link #close()}. Callers need no knowledge of Kafka Streams' states.
+     */
+    public boolean isAlive() {
+        KafkaStreams.State s = streams.state();
+        return s == KafkaStreams.State.CREATED || s == KafkaStreams.State.REBALANCING || s == KafkaStreams.State.RUNNING;
     }
 
     /**

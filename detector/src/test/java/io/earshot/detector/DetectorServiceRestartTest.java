@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.earshot.broker.EmbeddedKafkaBroker;
+import io.earshot.broker.EmbeddedKafkaExtension;
 import io.earshot.protocol.AudioChunk;
 import io.earshot.protocol.AudioChunkSerde;
 import io.earshot.protocol.EnergyReport;
@@ -31,9 +31,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,28 +44,19 @@ import org.junit.jupiter.api.io.TempDir;
 class DetectorServiceRestartTest {
 
     private static final List<String> SOURCES = List.of("mic-1", "mic-2");
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void startBroker() {
+    static void requireModel() {
         TestModels.requireModel();
-        broker = EmbeddedKafkaBroker.startTemporary();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     private Properties kafka() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", broker.bootstrapServers());
-        return p;
+        return KAFKA.clientProperties();
     }
 
     private DetectorService start(String appId, Topics topics, Path stateDir, Map<String, ThresholdOverride> thresholds)

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -151,11 +150,10 @@ public final class DetectCommand implements Callable<Integer> {
      */
     private void awaitStopOrFailure(DetectorService detector) throws InterruptedException {
         while (!stopRequested.await(500, TimeUnit.MILLISECONDS)) {
-            KafkaStreams.State state = detector.state();
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+            if (!detector.isAlive()) {
                 Throwable failure = detector.failure();
-                throw new DetectorStoppedException("the detector stopped: "
-                        + (failure != null ? failure.getMessage() : "its stream threads ended (state " + state + ")"), failure);
+                throw new DetectorStoppedException("the detector stopped: " + (failure != null ? failure.getMessage()
+                        : "its stream threads ended (state " + detector.state() + ")"), failure);
             }
         }
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.earshot.broker.EmbeddedKafkaBroker;
+import io.earshot.broker.EmbeddedKafkaExtension;
 import io.earshot.detector.DetectorConfig;
 import io.earshot.detector.DetectorService;
 import io.earshot.protocol.AudioChunk;
@@ -26,10 +26,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code earshot detect} ends with one clear line when its stream threads stop by themselves. */
 class DetectCommandFailureTest {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     private static final int RATE = 16000;
 
@@ -41,29 +45,26 @@ class DetectCommandFailureTest {
     void aRestartWithAnotherHopOnAnOpenStreamExitsWithTheReason() throws Exception {
         Path model = Path.of(System.getProperty("earshot.repo.root", "..")).resolve("models/earshot-sed-v1.onnx");
         Assumptions.assumeTrue(Files.isRegularFile(model), "model not exported yet");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
-            Properties kafka = new Properties();
-            kafka.put("bootstrap.servers", broker.bootstrapServers());
-            Topics topics = Topics.defaults();
-            publishOpenStream(kafka, topics, "mic-cli", 16.0);
+        Properties kafka = KAFKA.clientProperties();
+        Topics topics = Topics.defaults();
+        publishOpenStream(kafka, topics, "mic-cli", 16.0);
 
-            // A first detector analyses part of the stream and stops with the stream still open.
-            DetectorConfig first = DetectorConfig.builder(kafka).model(model).topics(topics).applicationId("hop-cli")
-                    .stateDir(dir.resolve("state-1")).build();
-            try (DetectorService detector = DetectorService.start(first, new SimpleMeterRegistry())) {
-                assertTrue(detector.awaitRunning(Duration.ofSeconds(60)), "first detector running");
-                awaitRecords(kafka, topics.scores());
-            }
-
-            // The same application with a smaller hop must not run on that state, nor wait for a Ctrl-C.
-            MainTest.Result r = MainTest.run("detect", "--bootstrap-server", broker.bootstrapServers(),
-                    "--model", model.toString(), "--application-id", "hop-cli", "--hop-s", "2.0",
-                    "--state-dir", dir.resolve("state-2").toString(), "--energy-interval-s", "0");
-            assertEquals(Main.EXIT_FAILURE, r.exitCode(), r.err());
-            assertTrue(r.err().contains("the detector stopped: source mic-cli has an open stream"), r.err());
-            assertTrue(r.err().contains("--application-id"), r.err());
-            assertEquals(1, r.err().strip().lines().count(), r.err());
+        // A first detector analyses part of the stream and stops with the stream still open.
+        DetectorConfig first = DetectorConfig.builder(kafka).model(model).topics(topics).applicationId("hop-cli")
+                .stateDir(dir.resolve("state-1")).build();
+        try (DetectorService detector = DetectorService.start(first, new SimpleMeterRegistry())) {
+            assertTrue(detector.awaitRunning(Duration.ofSeconds(60)), "first detector running");
+            awaitRecords(kafka, topics.scores());
         }
+
+        // The same application with a smaller hop must not run on that state, nor wait for a Ctrl-C.
+        MainTest.Result r = MainTest.run("detect", "--bootstrap-server", KAFKA.bootstrapServers(),
+                "--model", model.toString(), "--application-id", "hop-cli", "--hop-s", "2.0",
+                "--state-dir", dir.resolve("state-2").toString(), "--energy-interval-s", "0");
+        assertEquals(Main.EXIT_FAILURE, r.exitCode(), r.err());
+        assertTrue(r.err().contains("the detector stopped: source mic-cli has an open stream"), r.err());
+        assertTrue(r.err().contains("--application-id"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
     private static void publishOpenStream(Properties kafka, Topics topics, String source, double seconds) {

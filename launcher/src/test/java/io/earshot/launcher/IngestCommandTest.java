@@ -3,7 +3,7 @@ package io.earshot.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.earshot.broker.EmbeddedKafkaBroker;
+import io.earshot.broker.EmbeddedKafkaExtension;
 import io.earshot.dsp.wav.WavEncoding;
 import io.earshot.dsp.wav.WavWriter;
 import io.earshot.protocol.AudioChunk;
@@ -21,10 +21,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code earshot ingest ...} parsing and a replay end to end on the in-process broker. */
 class IngestCommandTest {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path dir;
@@ -38,20 +42,18 @@ class IngestCommandTest {
         WavWriter.write(dir.resolve("one.wav"), tone, 22050, 1, WavEncoding.PCM_S16);
         WavWriter.write(dir.resolve("two.wav"), tone, 8000, 2, WavEncoding.FLOAT32);
         Files.writeString(dir.resolve("bad.wav"), "RIFF but not really");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
-            MainTest.Result r = MainTest.run(Map.of(), "ingest", "replay", "--bootstrap-server", broker.bootstrapServers(),
-                    "--topic-prefix", "cli.", "--max-speed", "--source-prefix", "lab/", "--chunk-ms", "250", dir.toString());
-            assertEquals(1, r.exitCode(), r.err());
-            assertTrue(r.err().contains("failed: " + dir.resolve("bad.wav") + ": not a RIFF/WAVE file"), r.err());
-            assertTrue(r.err().contains("2 file(s) replayed, 1 failed"), r.err());
+        MainTest.Result r = MainTest.run(Map.of(), "ingest", "replay", "--bootstrap-server", KAFKA.bootstrapServers(),
+                "--topic-prefix", "cli.", "--max-speed", "--source-prefix", "lab/", "--chunk-ms", "250", dir.toString());
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("failed: " + dir.resolve("bad.wav") + ": not a RIFF/WAVE file"), r.err());
+        assertTrue(r.err().contains("2 file(s) replayed, 1 failed"), r.err());
 
-            Map<String, List<AudioChunk>> bySource = consume(broker.bootstrapServers(), "cli.audio", 2);
-            assertEquals(List.of("lab/one.wav", "lab/two.wav"), bySource.keySet().stream().sorted().toList());
-            // one.wav: 1 s at 22.05 kHz -> 16000 samples in 250 ms chunks; two.wav: 11025 stereo frames at 8 kHz -> 22050.
-            assertEquals(16000, last(bySource.get("lab/one.wav")).firstSampleIndex());
-            assertEquals(22050, last(bySource.get("lab/two.wav")).firstSampleIndex());
-            assertEquals(4000, bySource.get("lab/one.wav").get(0).frameCount());
-        }
+        Map<String, List<AudioChunk>> bySource = consume(KAFKA.bootstrapServers(), "cli.audio", 2);
+        assertEquals(List.of("lab/one.wav", "lab/two.wav"), bySource.keySet().stream().sorted().toList());
+        // one.wav: 1 s at 22.05 kHz -> 16000 samples in 250 ms chunks; two.wav: 11025 stereo frames at 8 kHz -> 22050.
+        assertEquals(16000, last(bySource.get("lab/one.wav")).firstSampleIndex());
+        assertEquals(22050, last(bySource.get("lab/two.wav")).firstSampleIndex());
+        assertEquals(4000, bySource.get("lab/one.wav").get(0).frameCount());
     }
 
     @Test

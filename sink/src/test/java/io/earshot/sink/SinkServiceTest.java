@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.earshot.broker.EmbeddedKafkaBroker;
+import io.earshot.broker.EmbeddedKafkaExtension;
 import io.earshot.protocol.EnergyReport;
 import io.earshot.protocol.FrameScores;
 import io.earshot.protocol.JsonSerde;
@@ -36,36 +36,22 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sink against the real in-process broker: records in, every output checked. */
 class SinkServiceTest {
 
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startTemporary();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     private static Properties clientProps() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", broker.bootstrapServers());
-        return p;
+        return KAFKA.clientProperties();
     }
 
     private static Topics createTopics(String prefix) throws Exception {
@@ -302,7 +288,7 @@ class SinkServiceTest {
     void energyTotalsCoverEveryReportEvenAfterARestartInTheSameGroup() throws Exception {
         Topics topics = createTopics("energy.");
         PrintWriter quiet = new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        SinkConfig config = SinkConfig.forBootstrap(broker.bootstrapServers()).withTopics(topics)
+        SinkConfig config = SinkConfig.forBootstrap(KAFKA.bootstrapServers()).withTopics(topics)
                 .withGroupId("sink-energy").withEnergy(true);
         try (KafkaProducer<String, byte[]> p = producer(null)) {
             p.send(new ProducerRecord<>(topics.energy(), "det-a", JsonSerde.energyReports().toBytes(

@@ -1,5 +1,6 @@
 package io.earshot.detector.model;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.earshot.dsp.decode.DecoderConfig;
@@ -9,8 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a model manifest ({@code earshot-model-manifest/1}, docs/model-manifest.md) and checks that it
@@ -21,6 +22,7 @@ public final class ManifestReader {
 
     public static final String FORMAT = "earshot-model-manifest/1";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> FEATURES_TYPE = new TypeReference<>() { };
 
     private ManifestReader() {
     }
@@ -55,39 +57,14 @@ public final class ManifestReader {
         for (JsonNode l : f.array(root, "labels")) {
             labels.add(l.asText());
         }
+        // The features block has one reader, in dsp next to the extractor it configures.
         JsonNode feat = f.object(root, "features");
-        f.expect(feat, "features.window", "hann_periodic");
-        f.expect(feat, "features.spectrum", "power");
-        JsonNode mel = f.object(feat, "mel");
-        f.expect(mel, "features.mel.scale", "htk");
-        f.expect(mel, "features.mel.norm", "none");
-        JsonNode log = f.object(feat, "log");
-        f.expect(log, "features.log.type", "ln");
-        if (feat.path("center").asBoolean(false)) {
-            throw f.error("features.center", "is true; frames must start at sample i * hop_length (no centring)");
-        }
-        int nMels = f.integer(mel, "n_mels");
-        JsonNode norm = f.object(feat, "normalization");
-        float[] mean;
-        float[] std;
-        String normType = f.text(norm, "type");
-        if (normType.equals("per_band")) {
-            mean = f.floats(norm, "mean", nMels);
-            std = f.floats(norm, "std", nMels);
-        } else if (normType.equals("none")) {
-            mean = new float[nMels];
-            std = new float[nMels];
-            Arrays.fill(std, 1f);
-        } else {
-            throw f.error("features.normalization.type", "is '" + normType + "', expected per_band or none");
-        }
         LogMelSpec spec;
         try {
-            spec = new LogMelSpec(f.integer(feat, "sample_rate"), f.integer(feat, "n_fft"), f.integer(feat, "win_length"),
-                    f.integer(feat, "hop_length"), nMels, f.number(mel, "fmin"), f.number(mel, "fmax"),
-                    f.number(log, "offset"), mean, std);
+            spec = LogMelSpec.fromManifestFeatures(MAPPER.convertValue(feat, FEATURES_TYPE));
         } catch (IllegalArgumentException e) {
-            throw new ModelException("model manifest " + path + ": " + e.getMessage(), e);
+            String problem = e.getMessage().startsWith("manifest ") ? e.getMessage().substring(9) : e.getMessage();
+            throw new ModelException("model manifest " + path + ": " + problem, e);
         }
         JsonNode input = f.object(root, "input");
         JsonNode output = f.object(root, "output");
@@ -187,29 +164,6 @@ public final class ManifestReader {
                 throw error(name, "must be a number, got " + n);
             }
             return n.asDouble();
-        }
-
-        float[] floats(JsonNode parent, String name, int expected) {
-            JsonNode n = array(parent, name);
-            if (n.size() != expected) {
-                throw error(name, "has " + n.size() + " values, expected " + expected);
-            }
-            float[] out = new float[expected];
-            for (int i = 0; i < expected; i++) {
-                if (!n.get(i).isNumber()) {
-                    throw error(name + "[" + i + "]", "must be a number");
-                }
-                out[i] = (float) n.get(i).asDouble();
-            }
-            return out;
-        }
-
-        void expect(JsonNode parent, String qualified, String value) {
-            String leaf = qualified.substring(qualified.lastIndexOf('.') + 1);
-            String got = text(parent, leaf);
-            if (!got.equals(value)) {
-                throw error(qualified, "is '" + got + "'; this detector computes only '" + value + "'");
-            }
         }
     }
 }

@@ -95,7 +95,7 @@ class ManifestReaderTest {
         ObjectNode shortMean = valid();
         ((ArrayNode) shortMean.get("features").get("normalization").get("mean")).remove(0);
         e = assertThrows(ModelException.class, () -> ManifestReader.read(write(shortMean)));
-        assertTrue(e.getMessage().contains("'mean' has 63 values, expected 64"), e.getMessage());
+        assertTrue(e.getMessage().contains("mean must have nMels=64 values, got 63"), e.getMessage());
 
         ObjectNode missingLabel = valid();
         ((ObjectNode) missingLabel.get("decoding").get("threshold_on")).remove("Alarm");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.earshot.broker.EmbeddedKafkaBroker;
+import io.earshot.broker.EmbeddedKafkaExtension;
 import io.earshot.dsp.resample.Resampler;
 import io.earshot.dsp.wav.WavEncoding;
 import io.earshot.dsp.wav.WavReader;
@@ -26,35 +26,21 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Replays WAV files of several encodings, rates and channel counts to a real in-process broker. */
 class ReplayJobKafkaTest {
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startTemporary();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     private static Properties kafka() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", broker.bootstrapServers());
-        return p;
+        return KAFKA.clientProperties();
     }
 
     /** A chirp per channel, different on each channel, so mixdown errors would show. */
@@ -118,7 +104,7 @@ class ReplayJobKafkaTest {
         assertFalse(summary.ok()); // two files failed
 
         Set<String> sources = good.stream().map(p -> "t1/" + p.getFileName()).collect(Collectors.toSet());
-        Map<String, List<Received>> topic = AudioTopicReader.readUntil(broker.bootstrapServers(), topics.audio(),
+        Map<String, List<Received>> topic = AudioTopicReader.readUntil(KAFKA.bootstrapServers(), topics.audio(),
                 Duration.ofSeconds(60), AudioTopicReader.endOfStreamFrom(sources));
         assertEquals(sources, topic.keySet());
         long records = 0;
@@ -171,7 +157,7 @@ class ReplayJobKafkaTest {
         assertTrue(fast.wallTime().toMillis() >= 140, "4x took " + fast.wallTime());
         assertTrue(real.ok() && fast.ok());
         // Two runs of the same file: same source id, two distinct streams.
-        Map<String, List<Received>> topic = AudioTopicReader.readUntil(broker.bootstrapServers(), topics.audio(),
+        Map<String, List<Received>> topic = AudioTopicReader.readUntil(KAFKA.bootstrapServers(), topics.audio(),
                 Duration.ofSeconds(30), m -> m.getOrDefault("paced.wav", List.of()).stream().filter(r -> r.chunk().endOfStream()).count() == 2);
         assertEquals(2, topic.get("paced.wav").stream().map(r -> r.chunk().streamId()).distinct().count());
         // Real-time replay stamps chunks with the wall clock of their capture.
@@ -215,7 +201,7 @@ class ReplayJobKafkaTest {
         stopper.join();
         assertTrue(s.stopped());
         assertFalse(s.sources().get(0).complete());
-        Map<String, List<Received>> topic = AudioTopicReader.readUntil(broker.bootstrapServers(), topics.audio(),
+        Map<String, List<Received>> topic = AudioTopicReader.readUntil(KAFKA.bootstrapServers(), topics.audio(),
                 Duration.ofSeconds(30), AudioTopicReader.endOfStreamFrom(List.of("long.wav")));
         List<Received> recs = topic.get("long.wav");
         AudioChunk eos = recs.get(recs.size() - 1).chunk();

@@ -7,6 +7,7 @@ import io.earshot.detector.DetectorService;
 import io.earshot.ingest.replay.ReplayConfig;
 import io.earshot.ingest.replay.ReplayJob;
 import io.earshot.ingest.replay.ReplaySummary;
+import io.earshot.protocol.TopicCreation;
 import io.earshot.protocol.Topics;
 import io.earshot.sink.SinkConfig;
 import io.earshot.sink.SinkService;
@@ -14,16 +15,11 @@ import io.earshot.telemetry.EnergyConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +82,7 @@ final class DemoPipeline {
                 throw new IllegalArgumentException("no WAV files to replay in " + config.audio());
             }
             DetectorCatchUp.await(kafka, APPLICATION_ID, topics.audio(), config.timeout(),
-                    () -> isAlive(detector.state()));
+                    detector::isAlive);
             awaitSink(sink, config.timeout());
             double process = seconds(System.nanoTime() - replayStart);
 
@@ -116,26 +112,15 @@ final class DemoPipeline {
         }
     }
 
-    private static boolean isAlive(KafkaStreams.State state) {
-        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
-                || state == KafkaStreams.State.CREATED;
-    }
-
     /** All topics up front: the sink subscribes to the energy topic before the first report creates it. */
-    private static void createTopics(Properties kafka, Topics topics) throws InterruptedException {
-        try (Admin admin = Admin.create(kafka)) {
-            List<NewTopic> wanted = List.of(
-                    new NewTopic(topics.audio(), Optional.of(PARTITIONS), Optional.empty()),
-                    new NewTopic(topics.events(), Optional.of(PARTITIONS), Optional.empty()),
-                    new NewTopic(topics.scores(), Optional.of(PARTITIONS), Optional.empty()),
-                    new NewTopic(topics.audioDlq(), Optional.of(1), Optional.empty()),
-                    new NewTopic(topics.energy(), Optional.of(1), Optional.empty()));
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
-            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create the demo's topics: " + e.getMessage(), e);
-        }
+    private static void createTopics(Properties kafka, Topics topics) {
+        Map<String, Integer> partitions = new LinkedHashMap<>();
+        partitions.put(topics.audio(), PARTITIONS);
+        partitions.put(topics.events(), PARTITIONS);
+        partitions.put(topics.scores(), PARTITIONS);
+        partitions.put(topics.audioDlq(), 1);
+        partitions.put(topics.energy(), 1);
+        TopicCreation.createMissing(kafka, partitions);
     }
 
     /**
