@@ -80,7 +80,7 @@ def main():
         "onnx_sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
         "torch": torch.__version__,
     }
-    manifest = validate(build(stats["mean"], stats["std"], decoding, training))
+    manifest = validate(build(stats["mean"], stats["std"], decoding, training, onnx_sha256=training["onnx_sha256"]))
     (out / "earshot-sed-v1.json").write_text(json.dumps(manifest, indent=1) + "\n")
     if not list(golden.GOLDEN.glob("*.wav")):
         golden.make_wavs()

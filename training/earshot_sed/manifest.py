@@ -11,8 +11,8 @@ from .labels import LABELS
 FORMAT = "earshot-model-manifest/1"
 
 
-def build(mean, std, decoding, training, onnx_name="earshot-sed-v1.onnx", version="1.0.0"):
-    return {
+def build(mean, std, decoding, training, onnx_name="earshot-sed-v1.onnx", version="1.0.0", onnx_sha256=None):
+    m = {
         "format": FORMAT,
         "name": "earshot-sed",
         "version": version,
@@ -39,6 +39,12 @@ def build(mean, std, decoding, training, onnx_name="earshot-sed-v1.onnx", versio
         "decoding": decoding,
         "training": training,
     }
+    if onnx_sha256 is not None:
+        # The detector refuses an ONNX file whose SHA-256 differs (docs/model-manifest.md); placed next
+        # to "onnx", the file it describes.
+        m = {**{k: m[k] for k in ("format", "name", "version", "onnx")}, "onnx_sha256": onnx_sha256,
+             **{k: v for k, v in m.items() if k not in ("format", "name", "version", "onnx")}}
+    return m
 
 
 def validate(m):

@@ -82,10 +82,30 @@ public final class ManifestReader {
         try {
             return new ModelManifest(f.text(root, "name"), f.text(root, "version"), labels, spec,
                     f.text(input, "name"), f.text(output, "frame_probs"), pooling, windowFrames, hopFrames, grid,
-                    decoders, path);
+                    decoders, onnxSha256(f, root), path);
         } catch (IllegalArgumentException e) {
             throw new ModelException("model manifest " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The ONNX file's SHA-256: the top-level {@code onnx_sha256}, or for manifests written before it
+     * moved there, {@code training.onnx_sha256}; null when neither is present.
+     */
+    private static String onnxSha256(Fields f, JsonNode root) {
+        String field = "onnx_sha256";
+        JsonNode n = root.get("onnx_sha256");
+        if (n == null || n.isNull()) {
+            field = "training.onnx_sha256";
+            n = root.path("training").get("onnx_sha256");
+        }
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual() || !n.asText().matches("[0-9a-fA-F]{64}")) {
+            throw f.error(field, "must be 64 hexadecimal digits (a SHA-256), got " + n);
+        }
+        return n.asText().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

@@ -22,11 +22,14 @@ import java.util.List;
  * @param hopFrames       default hop between windows in input frames
  * @param grid            output frame to sample mapping
  * @param decoders        decoding rules per label, in label order
+ * @param onnxSha256      SHA-256 of the ONNX file the manifest was written for (64 lower-case hex digits),
+ *                        or null when the manifest does not say (the model then loads unverified)
  * @param source          the manifest file (for messages)
  */
 public record ModelManifest(String name, String version, List<String> labels, LogMelSpec features,
                             String inputName, String frameOutputName, int timePooling, int windowFrames,
-                            int hopFrames, FrameGrid grid, List<DecoderConfig> decoders, Path source) {
+                            int hopFrames, FrameGrid grid, List<DecoderConfig> decoders, String onnxSha256,
+                            Path source) {
 
     public ModelManifest {
         labels = List.copyOf(labels);

@@ -8,13 +8,20 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One ONNX Runtime session of the sound event detection model, checked against its manifest.
@@ -24,22 +31,30 @@ import java.util.Set;
  */
 public final class OnnxModel implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
+
     private final ModelManifest manifest;
     private final Path path;
     private final OrtSession session;
+    private final boolean verified;
 
-    private OnnxModel(ModelManifest manifest, Path path, OrtSession session) {
+    private OnnxModel(ModelManifest manifest, Path path, OrtSession session, boolean verified) {
         this.manifest = manifest;
         this.path = path;
         this.session = session;
+        this.verified = verified;
     }
 
     /**
      * Loads the model at {@code onnxPath} with {@code intraOpThreads} threads per inference and checks
      * that its inputs and outputs are the ones the manifest describes.
      *
+     * <p>When the manifest gives the file's SHA-256 ({@code onnx_sha256}), the file must have it: a model
+     * exported again, or a manifest of another export, is refused before anything runs on it. A manifest
+     * without it loads the model unverified, with a warning.
+     *
      * @throws ModelException naming the file when it is missing, unreadable, not an ONNX model, or
-     *                        does not match the manifest
+     *                        does not match the manifest (its hash or its inputs and outputs)
      */
     public static OnnxModel load(Path onnxPath, ModelManifest manifest, int intraOpThreads) {
         if (intraOpThreads < 1) {
@@ -51,6 +66,7 @@ public final class OnnxModel implements AutoCloseable {
         if (!Files.isReadable(onnxPath)) {
             throw new ModelException("model file " + onnxPath + " is not readable");
         }
+        boolean verified = verifyHash(onnxPath, manifest);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -71,7 +87,44 @@ public final class OnnxModel implements AutoCloseable {
             }
             throw new ModelException("model file " + onnxPath + " cannot be inspected: " + e.getMessage(), e);
         }
-        return new OnnxModel(manifest, onnxPath, session);
+        return new OnnxModel(manifest, onnxPath, session, verified);
+    }
+
+    /** True when the file's SHA-256 was checked against the manifest; false when the manifest has none. */
+    private static boolean verifyHash(Path onnxPath, ModelManifest manifest) {
+        if (manifest.onnxSha256() == null) {
+            LOG.warn("model manifest {} has no onnx_sha256: {} is loaded without checking that it is the model the "
+                    + "manifest was written for", manifest.source(), onnxPath);
+            return false;
+        }
+        String actual = sha256(onnxPath);
+        if (!actual.equals(manifest.onnxSha256())) {
+            throw new ModelException("model file " + onnxPath + " is not the one its manifest " + manifest.source()
+                    + " was written for: the file's SHA-256 is " + actual + ", the manifest's onnx_sha256 is "
+                    + manifest.onnxSha256() + " (use the manifest exported with this model)");
+        }
+        return true;
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                sha.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new ModelException("model file " + file + " cannot be read: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    }
+
+    /** True when the model file was checked against the manifest's onnx_sha256. */
+    public boolean verified() {
+        return verified;
     }
 
     private static void validate(Path onnxPath, ModelManifest m, OrtSession session) throws OrtException {

@@ -27,7 +27,7 @@ class OnnxModelTest {
         ObjectNode manifest = (ObjectNode) MAPPER.readTree(ManifestReader.manifestPathFor(model).toFile());
         edit.accept(manifest);
         Path copy = dir.resolve("copy.onnx");
-        Files.copy(model, copy);
+        Files.copy(model, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(dir.resolve("copy.json"), MAPPER.writeValueAsString(manifest));
         return copy;
     }
@@ -56,6 +56,66 @@ class OnnxModelTest {
         });
         ModelException e = loadFails(onnx);
         assertTrue(e.getMessage().contains("manifest says 13"), e.getMessage());
+    }
+
+    @Test
+    void theShippedManifestVerifiesItsModel() throws Exception {
+        Path onnx = copyWithManifest(m -> { });
+        ModelManifest manifest = ManifestReader.read(ManifestReader.manifestPathFor(onnx));
+        assertEquals(OnnxModel.sha256(onnx), manifest.onnxSha256());
+        try (OnnxModel model = OnnxModel.load(onnx, manifest, 1)) {
+            assertTrue(model.verified());
+        }
+    }
+
+    @Test
+    void aModelFileThatIsNotTheOneTheManifestWasWrittenForIsRefusedNamingBothFiles() throws Exception {
+        Path onnx = copyWithManifest(m -> { });
+        String expected = ManifestReader.read(ManifestReader.manifestPathFor(onnx)).onnxSha256();
+        // The file changed after the manifest was written (one byte appended): no longer the exported model.
+        Files.write(onnx, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+        ModelException e = loadFails(onnx);
+        String actual = OnnxModel.sha256(onnx);
+        assertTrue(e.getMessage().contains(onnx.toString()) && e.getMessage().contains(dir.resolve("copy.json").toString())
+                && e.getMessage().contains(actual) && e.getMessage().contains(expected), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void aV1ManifestWithTheHashOnlyUnderTrainingIsStillVerified() throws Exception {
+        Path good = copyWithManifest(m -> assertTrue(m.remove("onnx_sha256") != null && m.get("training").has("onnx_sha256")));
+        ModelManifest manifest = ManifestReader.read(ManifestReader.manifestPathFor(good));
+        try (OnnxModel model = OnnxModel.load(good, manifest, 1)) {
+            assertTrue(model.verified());
+        }
+        Path other = copyWithManifest(m -> {
+            m.remove("onnx_sha256");
+            ((ObjectNode) m.get("training")).put("onnx_sha256", "0".repeat(64));
+        });
+        assertTrue(loadFails(other).getMessage().contains("onnx_sha256 is " + "0".repeat(64)));
+    }
+
+    @Test
+    void aManifestWithoutAHashLoadsUnverified() throws Exception {
+        Path onnx = copyWithManifest(m -> {
+            m.remove("onnx_sha256");
+            ((ObjectNode) m.get("training")).remove("onnx_sha256");
+        });
+        ModelManifest manifest = ManifestReader.read(ManifestReader.manifestPathFor(onnx));
+        try (OnnxModel model = OnnxModel.load(onnx, manifest, 1)) {
+            assertEquals(null, manifest.onnxSha256());
+            assertTrue(!model.verified());
+            assertEquals(156, model.run(new float[1][624][64])[0].length);
+        }
+    }
+
+    @Test
+    void aHashThatIsNotASha256IsAManifestError() throws Exception {
+        Path onnx = copyWithManifest(m -> m.put("onnx_sha256", "abc"));
+        ModelException e = assertThrows(ModelException.class,
+                () -> ManifestReader.read(ManifestReader.manifestPathFor(onnx)));
+        assertTrue(e.getMessage().contains("copy.json") && e.getMessage().contains("'onnx_sha256' must be 64 hexadecimal digits"),
+                e.getMessage());
     }
 
     @Test
