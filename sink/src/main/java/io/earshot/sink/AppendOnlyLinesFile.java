@@ -28,11 +28,14 @@ final class AppendOnlyLinesFile implements Closeable {
 
     private final Path path;
     private final boolean wasEmpty;
+    private final FileChannel channel;
     private final BufferedWriter writer;
+    private boolean dirty;
 
-    private AppendOnlyLinesFile(Path path, boolean wasEmpty, BufferedWriter writer) {
+    private AppendOnlyLinesFile(Path path, boolean wasEmpty, FileChannel channel, BufferedWriter writer) {
         this.path = path;
         this.wasEmpty = wasEmpty;
+        this.channel = channel;
         this.writer = writer;
     }
 
@@ -48,28 +51,12 @@ final class AppendOnlyLinesFile implements Closeable {
         }
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        long complete = 0; // bytes up to and including the last newline
-        long total = 0;
+        long complete;
+        long total;
         try {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-            byte[] buffer = new byte[1 << 16];
-            try (InputStream in = Files.newInputStream(path)) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    int lineStart = 0;
-                    for (int i = 0; i < n; i++) {
-                        if (buffer[i] == '\n') {
-                            line.write(buffer, lineStart, i - lineStart);
-                            existingLine.accept(line.toString(StandardCharsets.UTF_8));
-                            line.reset();
-                            lineStart = i + 1;
-                            complete = total + lineStart;
-                        }
-                    }
-                    line.write(buffer, lineStart, n - lineStart);
-                    total += n;
-                }
-            }
+            long[] sizes = scan(path, existingLine);
+            complete = sizes[0];
+            total = sizes[1];
             if (complete < total) {
                 LOG.warn("{}: cutting off an incomplete last line of {} bytes left by an interrupted run", path,
                         total - complete);
@@ -82,7 +69,38 @@ final class AppendOnlyLinesFile implements Closeable {
         }
         BufferedWriter writer = new BufferedWriter(
                 new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8), 1 << 16);
-        return new AppendOnlyLinesFile(path, complete == 0, writer);
+        return new AppendOnlyLinesFile(path, complete == 0, channel, writer);
+    }
+
+    /** Hands every complete line of {@code path} to {@code line}, in order (a partial last line is left out). */
+    static void readLines(Path path, Consumer<String> line) throws IOException {
+        scan(path, line);
+    }
+
+    /** Reads the complete lines; returns {bytes up to and including the last newline, all bytes}. */
+    private static long[] scan(Path path, Consumer<String> existingLine) throws IOException {
+        long complete = 0;
+        long total = 0;
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(path)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                int lineStart = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        line.write(buffer, lineStart, i - lineStart);
+                        existingLine.accept(line.toString(StandardCharsets.UTF_8));
+                        line.reset();
+                        lineStart = i + 1;
+                        complete = total + lineStart;
+                    }
+                }
+                line.write(buffer, lineStart, n - lineStart);
+                total += n;
+            }
+        }
+        return new long[] {complete, total};
     }
 
     /** True when the file held no complete line when opened (a header is due). */
@@ -101,6 +119,7 @@ final class AppendOnlyLinesFile implements Closeable {
         }
         writer.write(line);
         writer.write('\n');
+        dirty = true;
     }
 
     /** Hands everything appended so far to the operating system. */
@@ -108,8 +127,26 @@ final class AppendOnlyLinesFile implements Closeable {
         writer.flush();
     }
 
+    /**
+     * Flushes and forces everything appended so far to the storage device ({@link FileChannel#force}),
+     * so it survives a crash of the machine, not just of the process. Only files appended to since the
+     * last force are synced.
+     */
+    void force() throws IOException {
+        writer.flush();
+        if (dirty) {
+            channel.force(false);
+            dirty = false;
+        }
+    }
+
+    /** Forces what was appended to disk, then closes. */
     @Override
     public void close() throws IOException {
-        writer.close();
+        try {
+            force();
+        } finally {
+            writer.close();
+        }
     }
 }

@@ -16,6 +16,14 @@ interface EventOutput extends Closeable {
     /** Takes one record: written, skipped as a duplicate of one already written, or not for this output. */
     Outcome accept(SoundEvent event) throws IOException;
 
-    /** Makes everything accepted durable enough that the consumer may commit past it. */
+    /** Hands everything accepted to the operating system (a crash of the process then loses nothing). */
     void flush() throws IOException;
+
+    /**
+     * Makes everything accepted durable on disk ({@code FileChannel.force}), so a crash of the machine
+     * loses nothing either; called before the consumer commits past it. Outputs without files flush.
+     */
+    default void force() throws IOException {
+        flush();
+    }
 }

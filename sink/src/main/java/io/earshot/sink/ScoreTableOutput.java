@@ -1,6 +1,7 @@
 package io.earshot.sink;
 
 import io.earshot.protocol.FrameScores;
+import io.earshot.evaluation.io.DcaseFileNames;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,16 +14,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Per-source frame score tables in the sed_scores_eval format, one file per source named after the
- * source id without its extension ({@code street-01.wav} -> {@code street-01.tsv}), the name
- * {@code earshot eval} looks for:
+ * Per-stream frame score tables in the sed_scores_eval format, one file per stream: the stream's DCASE
+ * file name ({@link StreamNames}: the source id for the source's first stream, {@code <source>~<stream
+ * id>} for later ones; kept in {@code DIR/.streams}) made a safe, reversible file name
+ * ({@link DcaseFileNames#scoreTableFile}: {@code street-01.wav} -> {@code street-01.wav.tsv}), which is
+ * the name {@code earshot eval} looks for:
  * <pre>
  * onset	offset	Speech	Music	...
  * 0.024000	0.088000	0.012345	0.950000	...
  * </pre>
  * Rows are appended as score blocks arrive, in frame order. A frame whose start is not after the
- * last row already in the file is skipped, so blocks consumed again after a restart (or a repeated
- * stream of the same source) never duplicate or reorder rows.
+ * last row already in its stream's table is skipped as a duplicate, so blocks consumed again after a
+ * restart never duplicate or reorder rows; another stream of the same source has its own table.
  *
  * <p>At most {@link #DEFAULT_MAX_OPEN} tables stay open (each holds a file and a write buffer): a
  * replayed dataset has thousands of sources. The least recently used is flushed and closed and, when its
@@ -31,31 +34,32 @@ import java.util.Map;
 final class ScoreTableOutput implements Closeable {
 
     static final int DEFAULT_MAX_OPEN = 64;
+    /** The stream index of a scores directory (not a .tsv, so evaluation does not take it for a table). */
+    static final String INDEX = ".streams";
 
     private final Path dir;
     private final int maxOpen;
-    /** Open tables, least recently used first. */
+    private final StreamNames names;
+    /** Open tables by stream name, least recently used first. */
     private final Map<String, Table> tables = new LinkedHashMap<>(16, 0.75f, true);
 
     ScoreTableOutput(Path dir) throws IOException {
-        this(dir, DEFAULT_MAX_OPEN);
+        this(dir, DEFAULT_MAX_OPEN, StreamNames.DEFAULT_MAX_SOURCES);
     }
 
-    ScoreTableOutput(Path dir, int maxOpen) throws IOException {
+    ScoreTableOutput(Path dir, int maxOpen, int maxSources) throws IOException {
         if (maxOpen < 1) {
             throw new IllegalArgumentException("at least one score table must stay open, got " + maxOpen);
         }
         this.dir = dir;
         this.maxOpen = maxOpen;
         Files.createDirectories(dir);
+        this.names = StreamNames.open(dir.resolve(INDEX), maxSources);
     }
 
-    /** The score file name of a source: its id without extension, unsafe path characters replaced. */
-    static String fileName(String sourceId) {
-        String safe = sourceId.replaceAll("[/\\\\:*?\"<>|\\s]", "_");
-        int dot = safe.lastIndexOf('.');
-        String stem = dot > 0 ? safe.substring(0, dot) : safe;
-        return stem + ".tsv";
+    /** The score table file of a stream's DCASE file name. */
+    static String fileName(String recording) {
+        return DcaseFileNames.scoreTableFile(recording);
     }
 
     static String header(List<String> labels) {
@@ -69,11 +73,12 @@ final class ScoreTableOutput implements Closeable {
                     + block.sampleRate() + ", frame hop " + block.frameHopSamples() + ", first frame start "
                     + block.firstFrameStartSample() + ": cannot place its frames in time");
         }
-        Table table = tables.get(block.sourceId());
+        String stream = names.of(block.sourceId(), block.streamId()).file();
+        Table table = tables.get(stream);
         if (table == null) {
             closeLeastRecentlyUsed(maxOpen - 1);
-            table = Table.open(dir.resolve(fileName(block.sourceId())), block);
-            tables.put(block.sourceId(), table);
+            table = Table.open(dir.resolve(fileName(stream)), block);
+            tables.put(stream, table);
         }
         return table.append(block);
     }
@@ -98,9 +103,26 @@ final class ScoreTableOutput implements Closeable {
         }
     }
 
+    /** Forces the open tables and the index to disk (tables closed earlier were forced when closed). */
+    void force() throws IOException {
+        names.force();
+        for (Table t : tables.values()) {
+            t.file.force();
+        }
+    }
+
+    StreamNames names() {
+        return names;
+    }
+
     @Override
     public void close() throws IOException {
         IOException first = null;
+        try {
+            names.close();
+        } catch (IOException e) {
+            first = e;
+        }
         for (Table t : tables.values()) {
             try {
                 t.file.close();

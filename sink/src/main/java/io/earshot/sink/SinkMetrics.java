@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code earshot.sink.records.rejected} [earshot_sink_records_rejected_total] {topic, reason}</li>
  *   <li>{@code earshot.sink.events} [earshot_sink_events_total] {label, state}: event records consumed</li>
  *   <li>{@code earshot.sink.output.written} [earshot_sink_output_written_total] {output}: rows/lines written</li>
- *   <li>{@code earshot.sink.output.duplicates} [earshot_sink_output_duplicates_total] {output}: skipped as already written</li>
+ *   <li>{@code earshot.sink.output.skipped} [earshot_sink_output_skipped_total] {output, reason}: rows not written
+ *       (reason {@code duplicate}: the output already holds them)</li>
  *   <li>{@code earshot.sink.consumer.lag} [earshot_sink_consumer_lag_records] {topic}: records behind the log end</li>
  *   <li>{@code earshot.sink.energy.*}: totals across detector instances (see {@link EnergyTotals})</li>
  * </ul>
@@ -22,7 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SinkMetrics {
 
     private final MeterRegistry registry;
+    /** Distinct label tags kept; records of further labels are counted under {@link #OTHER_LABEL}. */
+    static final int MAX_LABELS = 256;
+    static final String OTHER_LABEL = "_other";
+
     private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
+    private final java.util.Set<String> labels = ConcurrentHashMap.newKeySet();
 
     SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -39,7 +45,9 @@ final class SinkMetrics {
     }
 
     void event(String label, String state) {
-        Counter.builder("earshot.sink.events").tag("label", label).tag("state", state)
+        // Labels come from the records: a broken producer must not grow the registry without end.
+        String tag = labels.contains(label) || (labels.size() < MAX_LABELS && labels.add(label)) ? label : OTHER_LABEL;
+        Counter.builder("earshot.sink.events").tag("label", tag).tag("state", state)
                 .description("Event lifecycle records consumed").register(registry).increment();
     }
 
@@ -49,9 +57,10 @@ final class SinkMetrics {
                 .increment(rows);
     }
 
-    void duplicate(String output) {
-        Counter.builder("earshot.sink.output.duplicates").tag("output", output)
-                .description("Records skipped because the output already held them").register(registry).increment();
+    void skipped(String output, String reason, int rows) {
+        Counter.builder("earshot.sink.output.skipped").tag("output", output).tag("reason", reason)
+                .description("Rows an output did not write (duplicate: it already held them)").register(registry)
+                .increment(rows);
     }
 
     void lag(String topic, long records) {

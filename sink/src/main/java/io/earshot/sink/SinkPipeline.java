@@ -8,8 +8,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,7 @@ final class SinkPipeline implements Closeable {
     private final JsonSerde<SoundEvent> eventSerde = JsonSerde.soundEvents();
     private final JsonSerde<FrameScores> scoreSerde = JsonSerde.frameScores();
     private final JsonSerde<EnergyReport> energySerde = JsonSerde.energyReports();
+    private final Map<String, Long> skippedInBatch = new LinkedHashMap<>();
 
     SinkPipeline(SinkConfig config, PrintWriter console, SinkMetrics metrics) throws IOException {
         this.config = config;
@@ -114,11 +117,14 @@ final class SinkPipeline implements Closeable {
     }
 
     private void onEvent(SoundEvent event) throws IOException {
-        metrics.event(event.label(), event.state() == SoundEvent.State.END ? "end" : "start");
+        String state = event.state() == SoundEvent.State.END ? "end" : "start";
+        metrics.event(event.label(), state);
         for (EventOutput out : eventOutputs) {
             switch (out.accept(event)) {
                 case WRITTEN -> metrics.written(out.name(), 1);
-                case DUPLICATE -> metrics.duplicate(out.name());
+                case DUPLICATE -> skipped(out.name(), 1, () -> "event " + event.eventId() + " (" + state + ", source "
+                        + event.sourceId() + ", stream " + event.streamId() + ", " + event.label() + " at "
+                        + event.onsetSec() + " s)");
                 case IGNORED -> { }
             }
         }
@@ -130,9 +136,29 @@ final class SinkPipeline implements Closeable {
         }
         int rows = scores.accept(block);
         metrics.written("scores", rows);
-        if (rows < block.scores().size()) {
-            metrics.duplicate("scores");
+        int skipped = block.scores().size() - rows;
+        if (skipped > 0) {
+            skipped("scores", skipped, () -> skipped + " of " + block.scores().size() + " frames from frame "
+                    + block.firstFrameIndex() + " (source " + block.sourceId() + ", stream " + block.streamId() + ")");
         }
+    }
+
+    /**
+     * Counts and logs rows an output skipped because it already holds them: each at DEBUG (a sink that
+     * re-reads a topic skips thousands), and a summary per output at INFO when the batch is committed.
+     */
+    private void skipped(String output, int rows, java.util.function.Supplier<String> what) {
+        metrics.skipped(output, "duplicate", rows);
+        skippedInBatch.merge(output, (long) rows, Long::sum);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: skipped as already written: {}", output, what.get());
+        }
+    }
+
+    private void logSkipped() {
+        skippedInBatch.forEach((output, rows) -> LOG.info("{}: skipped {} row(s) already written (duplicates; "
+                + "earshot_sink_output_skipped_total; each row at DEBUG)", output, rows));
+        skippedInBatch.clear();
     }
 
     private void onEnergy(EnergyReport report) {
@@ -148,15 +174,19 @@ final class SinkPipeline implements Closeable {
                 t.kwhPerAudioHour(), t.gramsCo2e(), t.instances()));
     }
 
-    /** Flushes every output; called before the consumer commits. */
+    /**
+     * Forces every output to disk ({@code FileChannel.force}); called before the consumer commits, so a
+     * committed offset never stands for a row that a crash of the process or the machine could lose.
+     */
     void flush() throws IOException {
         for (EventOutput out : eventOutputs) {
-            out.flush();
+            out.force();
         }
         if (scores != null) {
-            scores.flush();
+            scores.force();
         }
         console.flush();
+        logSkipped();
     }
 
     @Override

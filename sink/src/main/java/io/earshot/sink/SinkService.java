@@ -43,6 +43,7 @@ public final class SinkService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkService.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
     private final SinkConfig config;
     private final SinkPipeline pipeline;
@@ -53,6 +54,9 @@ public final class SinkService implements AutoCloseable {
     private final Queue<CatchUp> catchUps = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** Records processed since the last commit (consumer thread only). */
+    private boolean uncommitted;
+    private long lastCommitNanos = System.nanoTime();
     private volatile Throwable failure;
 
     private SinkService(SinkConfig config, PrintWriter console, MeterRegistry registry) throws IOException {
@@ -103,7 +107,8 @@ public final class SinkService implements AutoCloseable {
             consumer.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    // Offsets are committed after every batch; nothing is pending here.
+                    // Hand over with everything written so far forced and committed.
+                    commitWritten();
                 }
 
                 @Override
@@ -121,8 +126,13 @@ public final class SinkService implements AutoCloseable {
                     pipeline.process(r.topic(), r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
                 }
                 if (!records.isEmpty()) {
-                    pipeline.flush();
-                    commit();
+                    uncommitted = true;
+                }
+                // Forcing files to disk costs a few ms per file: commit once a second while records keep
+                // coming, at once when the topics are drained or a caller waits for the sink to catch up.
+                if (uncommitted && (records.isEmpty() || !catchUps.isEmpty()
+                        || System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL.toNanos())) {
+                    commitWritten();
                 }
                 updateLag();
                 answerCatchUps();
@@ -135,6 +145,14 @@ public final class SinkService implements AutoCloseable {
             failure = t;
             LOG.error("sink stopped: {}", t.toString(), t);
         } finally {
+            try {
+                if (failure == null) {
+                    commitWritten(); // a clean stop commits what it wrote
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not commit on stop (the records are consumed again and skipped as written): {}",
+                        e.toString());
+            }
             try {
                 pipeline.close();
             } catch (IOException e) {
@@ -150,6 +168,21 @@ public final class SinkService implements AutoCloseable {
             }
             stopped.countDown();
         }
+    }
+
+    /** Forces every output to disk, then commits the offsets of what they hold. */
+    private void commitWritten() {
+        if (!uncommitted) {
+            return;
+        }
+        try {
+            pipeline.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+        commit();
+        uncommitted = false;
+        lastCommitNanos = System.nanoTime();
     }
 
     private void commit() {

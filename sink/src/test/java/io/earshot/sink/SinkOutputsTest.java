@@ -93,14 +93,14 @@ class SinkOutputsTest {
         try (ScoreTableOutput out = new ScoreTableOutput(dir)) {
             assertEquals(0, out.accept(Records.scores("kitchen.wav", 0, 6)), "all six present after a restart");
             assertEquals(1, out.accept(Records.scores("kitchen.wav", 6, 1)));
-            var other = new io.earshot.protocol.FrameScores("kitchen.wav", "s", 16_000, 7, 384 + 7 * 1024, 1024, 0,
+            var other = new io.earshot.protocol.FrameScores("kitchen.wav", "stream-1", 16_000, 7, 384 + 7 * 1024, 1024, 0,
                     List.of("Speech", "Cat"), List.of(new float[] {0.1f, 0.2f}), "m", "1");
             assertThrows(IllegalArgumentException.class, () -> out.accept(other));
-            var noHop = new io.earshot.protocol.FrameScores("kitchen.wav", "s", 16_000, 7, 384 + 7 * 1024, 0, 0,
+            var noHop = new io.earshot.protocol.FrameScores("kitchen.wav", "stream-1", 16_000, 7, 384 + 7 * 1024, 0, 0,
                     Records.LABELS, List.of(Records.row(7)), "m", "1");
             assertThrows(IllegalArgumentException.class, () -> out.accept(noHop), "frames cannot be placed in time");
         }
-        List<String> lines = Files.readAllLines(dir.resolve("kitchen.tsv"));
+        List<String> lines = Files.readAllLines(dir.resolve("kitchen.wav.tsv"));
         assertEquals("onset\toffset\tSpeech\tMusic\tDog", lines.get(0));
         assertEquals(8, lines.size());
         for (int f = 0; f < 7; f++) {
@@ -112,15 +112,15 @@ class SinkOutputsTest {
                 assertEquals(expected[c], Double.parseDouble(cells[c + 2]), 1e-6);
             }
         }
-        assertEquals("kitchen.tsv", ScoreTableOutput.fileName("kitchen.wav"));
-        assertEquals("mic_1.tsv", ScoreTableOutput.fileName("mic/1"));
-        assertEquals("lab.mic-2.tsv", ScoreTableOutput.fileName("lab.mic-2.flac"));
+        assertEquals("kitchen.wav.tsv", ScoreTableOutput.fileName("kitchen.wav"));
+        assertEquals("mic%2F1.tsv", ScoreTableOutput.fileName("mic/1"));
+        assertEquals("lab.mic-2.flac.tsv", ScoreTableOutput.fileName("lab.mic-2.flac"));
     }
 
     @Test
     void scoreTablesKeepABoundedNumberOfFilesOpenAndStillAppendExactly() throws IOException {
         // A replayed dataset has thousands of sources; each open table holds a file and a 64 KiB buffer.
-        try (ScoreTableOutput out = new ScoreTableOutput(dir, 3)) {
+        try (ScoreTableOutput out = new ScoreTableOutput(dir, 3, StreamNames.DEFAULT_MAX_SOURCES)) {
             for (int s = 0; s < 10; s++) {
                 assertEquals(2, out.accept(Records.scores("clip-" + s + ".wav", 0, 2)));
                 assertTrue(out.openTables() <= 3, "open tables: " + out.openTables());
@@ -131,7 +131,7 @@ class SinkOutputsTest {
             }
         }
         for (int s = 0; s < 10; s++) {
-            List<String> lines = Files.readAllLines(dir.resolve("clip-" + s + ".tsv"));
+            List<String> lines = Files.readAllLines(dir.resolve("clip-" + s + ".wav.tsv"));
             assertEquals(4, lines.size(), "header and frames 0-2 of clip-" + s);
             assertEquals((384 + 1024.0 * 2) / 16_000, Double.parseDouble(lines.get(3).split("\t")[0]), 1e-9);
         }
@@ -139,10 +139,10 @@ class SinkOutputsTest {
 
     @Test
     void aScoreTableWithAnUnreadableLastRowIsNamedInTheError() throws IOException {
-        Files.writeString(dir.resolve("hall.tsv"), "onset\toffset\tSpeech\tMusic\tDog\n0.024000\t0.088000\t0.1\t0.2\t0.3\nnot a row\n");
+        Files.writeString(dir.resolve("hall.wav.tsv"), "onset\toffset\tSpeech\tMusic\tDog\n0.024000\t0.088000\t0.1\t0.2\t0.3\nnot a row\n");
         try (ScoreTableOutput out = new ScoreTableOutput(dir)) {
             IOException e = assertThrows(IOException.class, () -> out.accept(Records.scores("hall.wav", 0, 2)));
-            assertTrue(e.getMessage().contains("hall.tsv") && e.getMessage().contains("not a row"), e.getMessage());
+            assertTrue(e.getMessage().contains("hall.wav.tsv") && e.getMessage().contains("not a row"), e.getMessage());
             assertEquals(0, out.openTables());
         }
     }

@@ -186,8 +186,8 @@ class SinkServiceTest {
             assertEquals(List.of("kitchen.wav\t0.000000\t2.000000\tMusic", "street-01.wav\t1.000000\t2.500000\tDog",
                     "street-01.wav\t12.345000\t14.000000\tSpeech"), tsvLines.subList(1, tsvLines.size()).stream().sorted().toList());
 
-            // score tables: one per source, 10 and 4 contiguous frames
-            List<String> streetTable = Files.readAllLines(scores.resolve("street-01.tsv"));
+            // score tables: one per stream, 10 and 4 contiguous frames
+            List<String> streetTable = Files.readAllLines(scores.resolve("street-01.wav.tsv"));
             assertEquals("onset\toffset\tSpeech\tMusic\tDog", streetTable.get(0));
             assertEquals(11, streetTable.size());
             for (int f = 0; f < 10; f++) {
@@ -195,7 +195,7 @@ class SinkServiceTest {
                 assertEquals((384 + 1024.0 * f) / 16_000, Double.parseDouble(cells[0]), 1e-9, "frame " + f);
                 assertEquals(Records.row(f)[2], Double.parseDouble(cells[4]), 1e-6, "frame " + f);
             }
-            assertEquals(5, Files.readAllLines(scores.resolve("kitchen.tsv")).size());
+            assertEquals(5, Files.readAllLines(scores.resolve("kitchen.wav.tsv")).size());
 
             // energy totals across the two instances
             EnergyTotals.Summary total = sink.energyTotals().total();
@@ -264,24 +264,24 @@ class SinkServiceTest {
         var registry2 = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         try (SinkService sink = SinkService.start(config, quiet, registry2)) {
             assertTrue(sink.awaitCaughtUp(CATCH_UP));
-            assertEquals(1.0, registry2.get("earshot.sink.output.duplicates").tag("output", "jsonl").counter().count());
+            assertEquals(1.0, registry2.get("earshot.sink.output.skipped").tag("output", "jsonl").tag("reason", "duplicate").counter().count());
         }
         List<String> jsonLines = Files.readAllLines(jsonl);
         assertEquals(8, jsonLines.size(), "6 + 2 new; the repeated end and the half line are gone");
         assertEquals(8, jsonLines.stream().distinct().count());
         assertEquals(5, Files.readAllLines(tsv).size(), "header + 4 closed events");
-        assertEquals(11, Files.readAllLines(scores.resolve("a.tsv")).size(), "header + frames 0..9");
+        assertEquals(11, Files.readAllLines(scores.resolve("a.wav.tsv")).size(), "header + frames 0..9");
 
         // A sink in a new group re-reads everything from the start into the same files: nothing changes.
-        String before = Files.readString(jsonl) + Files.readString(tsv) + Files.readString(scores.resolve("a.tsv"));
+        String before = Files.readString(jsonl) + Files.readString(tsv) + Files.readString(scores.resolve("a.wav.tsv"));
         var registry3 = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         try (SinkService sink = SinkService.start(config.withGroupId("sink-restart-fresh"), quiet, registry3)) {
             assertTrue(sink.awaitCaughtUp(CATCH_UP));
-            assertEquals(9.0, registry3.get("earshot.sink.output.duplicates").tag("output", "jsonl").counter().count());
+            assertEquals(9.0, registry3.get("earshot.sink.output.skipped").tag("output", "jsonl").tag("reason", "duplicate").counter().count());
             assertEquals(0.0, registry3.find("earshot.sink.output.written").tag("output", "jsonl").counters().stream()
                     .mapToDouble(c -> c.count()).sum());
         }
-        assertEquals(before, Files.readString(jsonl) + Files.readString(tsv) + Files.readString(scores.resolve("a.tsv")));
+        assertEquals(before, Files.readString(jsonl) + Files.readString(tsv) + Files.readString(scores.resolve("a.wav.tsv")));
     }
 
     @Test

@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a directory of sed_scores_eval score tables: one TSV per audio file, named after the
- * audio file without its extension ({@code file01.wav} -> {@code file01.tsv}; see
- * {@link #safeStem} for names with unsafe characters), with the header
+ * Reads a directory of sed_scores_eval score tables: one TSV per audio file, named as
+ * {@code earshot sink} names them ({@code file01.wav} -> {@code file01.wav.tsv}, see
+ * {@link DcaseFileNames}) or as sed_scores_eval does, after the audio file without its extension
+ * ({@code file01.wav} -> {@code file01.tsv}), with the header
  * {@code onset<TAB>offset<TAB><class_1>...<class_K>} and one row per frame.
  */
 public final class ScoreTableReader {
@@ -37,14 +38,10 @@ public final class ScoreTableReader {
         Map<String, ScoreTable> tables = new LinkedHashMap<>();
         Set<Path> expected = new HashSet<>();
         for (String file : durations.files()) {
-            Path path = dir.resolve(stem(file) + ".tsv");
-            if (!Files.isRegularFile(path)) {
-                Path sanitized = dir.resolve(safeStem(file) + ".tsv");
-                if (!Files.isRegularFile(sanitized)) {
-                    throw DcaseInputException.in(path.toString(), "missing score file for " + file
-                            + " (listed in " + durations.source() + ")");
-                }
-                path = sanitized;
+            Path path = tableOf(dir, file);
+            if (path == null) {
+                throw DcaseInputException.in(dir.resolve(DcaseFileNames.scoreTableFile(file)).toString(),
+                        "missing score file for " + file + " (listed in " + durations.source() + ")");
             }
             expected.add(path.normalize());
             tables.put(file, read(path, file, classes));
@@ -60,6 +57,22 @@ public final class ScoreTableReader {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
         return tables;
+    }
+
+    /**
+     * The score table of an audio file in {@code dir}: Earshot's name ({@link DcaseFileNames#scoreTableFile},
+     * what {@code earshot sink --scores-dir} writes), else the sed_scores_eval name (the file's stem), else
+     * the stem with unsafe characters replaced (older Earshot sinks); null when none exists.
+     */
+    static Path tableOf(Path dir, String audioFile) {
+        for (String name : new String[] {DcaseFileNames.scoreTableFile(audioFile), stem(audioFile) + ".tsv",
+                safeStem(audioFile) + ".tsv"}) {
+            Path path = dir.resolve(name);
+            if (Files.isRegularFile(path)) {
+                return path;
+            }
+        }
+        return null;
     }
 
     /** The score table of one audio file. */
@@ -80,8 +93,8 @@ public final class ScoreTableReader {
 
     /**
      * The stem with characters that are unsafe in file names ({@code / \\ : * ? " < > |} and
-     * whitespace) replaced by '_', as {@code earshot sink --scores-dir} names its tables; looked
-     * for when the plain stem is not there.
+     * whitespace) replaced by '_', as earlier versions of {@code earshot sink --scores-dir} named their
+     * tables; looked for last.
      */
     public static String safeStem(String audioFile) {
         return stem(audioFile).replaceAll("[/\\\\:*?\"<>|\\s]", "_");

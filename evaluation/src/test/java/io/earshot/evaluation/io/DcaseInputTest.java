@@ -145,8 +145,11 @@ class DcaseInputTest {
         Files.createDirectory(missing);
         Files.copy(dir.resolve("a.tsv"), missing.resolve("a.tsv"));
         Files.copy(dir.resolve("my_clip.tsv"), missing.resolve("my_clip.tsv"));
-        assertError(missing.resolve("clip.b.tsv") + ": missing score file for clip.b.wav (listed in dur.tsv)",
+        assertError(missing.resolve("clip.b.wav.tsv") + ": missing score file for clip.b.wav (listed in dur.tsv)",
                 () -> ScoreTableReader.readDirectory(missing, d, classes));
+        // Earshot's own name for it (the sink's: nothing cut off) is found too.
+        Files.write(missing.resolve("clip.b.wav.tsv"), List.of("onset\toffset\tCat\tDog", "0\t1\t0.5\t0.6"));
+        assertEquals(0.6, ScoreTableReader.readDirectory(missing, d, classes).get("clip.b.wav").score("Dog", 0));
         Files.write(dir.resolve("stray.tsv"), List.of("onset\toffset\tCat\tDog", "0\t1\t0\t0"));
         assertError(dir.resolve("stray.tsv") + ": score file for an audio file that is not listed in dur.tsv",
                 () -> ScoreTableReader.readDirectory(dir, d, classes));
