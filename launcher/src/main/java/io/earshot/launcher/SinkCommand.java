@@ -40,7 +40,7 @@ public final class SinkCommand implements Callable<Integer> {
     Path tsv;
 
     @Option(names = "--scores-dir", paramLabel = "DIR",
-            description = "Write per-source frame score tables (sed_scores_eval format, <source stem>.tsv) from the scores topic.")
+            description = "Write per-stream frame score tables (sed_scores_eval format, <stream name>.tsv, see docs/sinks.md) from the scores topic.")
     Path scoresDir;
 
     @Option(names = "--energy", description = "Consume energy reports and print totals across detector instances.")
