@@ -26,4 +26,11 @@ interface EventOutput extends Closeable {
     default void force() throws IOException {
         flush();
     }
+
+    /**
+     * Called from another thread when the sink is stopping: a flush blocked on an external system (a broker
+     * that is down) should give up by throwing, so that nothing unwritten is committed.
+     */
+    default void abandon() {
+    }
 }

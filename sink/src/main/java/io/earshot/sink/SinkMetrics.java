@@ -34,6 +34,10 @@ final class SinkMetrics {
         this.registry = registry;
     }
 
+    MeterRegistry registry() {
+        return registry;
+    }
+
     void record(String topic) {
         Counter.builder("earshot.sink.records").tag("topic", topic).description("Records consumed")
                 .register(registry).increment();

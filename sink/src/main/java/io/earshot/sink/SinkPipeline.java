@@ -53,6 +53,9 @@ final class SinkPipeline implements Closeable {
             if (config.tsv() != null) {
                 eventOutputs.add(new DcaseTsvEventOutput(config.tsv()));
             }
+            if (config.mqtt() != null) {
+                eventOutputs.add(new MqttEventOutput(config.mqtt(), new MqttMetrics(metrics.registry())));
+            }
             if (config.scoresDir() != null) {
                 scoreTables = new ScoreTableOutput(config.scoresDir());
             }
@@ -187,6 +190,13 @@ final class SinkPipeline implements Closeable {
         }
         console.flush();
         logSkipped();
+    }
+
+    /** From another thread: the sink is stopping; outputs waiting on an external system give up. */
+    void abandon() {
+        for (EventOutput out : eventOutputs) {
+            out.abandon();
+        }
     }
 
     @Override

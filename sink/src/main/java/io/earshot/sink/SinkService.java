@@ -300,6 +300,7 @@ public final class SinkService implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        pipeline.abandon(); // a flush waiting for an unreachable MQTT broker ends instead of holding up the stop
         if (stopped.getCount() > 0) {
             consumer.wakeup(); // the consumer is closed once the thread has stopped
         }
