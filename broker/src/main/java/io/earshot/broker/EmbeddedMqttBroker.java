@@ -148,6 +148,15 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                     new PermitAllAuthorizatorPolicy());
         } catch (IOException e) {
             throw new UncheckedIOException("MQTT broker could not start on " + o.host() + ":" + o.port(), e);
+        } catch (RuntimeException e) {
+            // A port in use surfaces here (from Netty's bind); release what had started.
+            try {
+                server.stopServer();
+            } catch (RuntimeException ignored) {
+                // it never fully started
+            }
+            throw new IllegalStateException("MQTT broker could not listen on " + o.host() + ":" + o.port()
+                    + (o.keyStore() == null ? "" : " / " + o.tlsPort()) + ": " + e.getMessage(), e);
         }
         LOG.info("MQTT broker up at tcp://{}:{}{}", o.host(), o.port(),
                 o.keyStore() == null ? "" : " and ssl://" + o.host() + ":" + o.tlsPort());

@@ -77,6 +77,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Longest wait for the detector after the replay ended (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @Option(names = "--mqtt", paramLabel = "URI", arity = "0..1", fallbackValue = "",
+            description = "Also run the MQTT bridge (docs/mqtt.md): to URI (tcp://HOST:1883), or without URI to an "
+                    + "embedded MQTT broker on 127.0.0.1:1883 (a free port when 1883 is taken) that lives as long as "
+                    + "the demo.")
+    String mqtt;
+
     @Spec
     CommandSpec spec;
 
@@ -97,6 +103,6 @@ public final class DemoCommand implements Callable<Integer> {
         Pacing pacing = realtime ? Pacing.realTime() : Pacing.maxSpeed();
         return new DemoConfig(audio, groundTruth, durations, model.resolved(), pacing,
                 chunkMillis > 0 ? chunkMillis : ReplayConfig.DEFAULT_CHUNK_MILLIS, !noEvents, json, workDir, keepData,
-                Duration.ofSeconds(timeoutSeconds));
+                Duration.ofSeconds(timeoutSeconds), mqtt);
     }
 }

@@ -29,6 +29,9 @@ public final class SinkCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    MqttOptions mqtt;
+
     @Option(names = "--console", description = "Print one line per event start and end.")
     boolean console;
 
@@ -67,7 +70,7 @@ public final class SinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SinkConfig config = new SinkConfig(kafka.kafkaProperties(), kafka.topics(), group, console, jsonl, tsv, scoresDir,
-                energy);
+                energy, mqtt.config(group));
         config.requireAnOutput();
         PrintWriter out = spec.commandLine().getOut();
         Thread hook = new Thread(this::stopAndWait, "earshot-sink-shutdown");
@@ -75,8 +78,9 @@ public final class SinkCommand implements Callable<Integer> {
                 ? MetricsEndpoint.start("sink", common.metricsPort().getAsInt()) : MetricsEndpoint.withoutHttp("sink")) {
             SinkService sink = SinkService.start(config, out, metrics.registry());
             try {
-                spec.commandLine().getErr().printf("sink reading from %s as group %s%s%n",
+                spec.commandLine().getErr().printf("sink reading from %s as group %s%s%s%n",
                         config.kafka().getProperty("bootstrap.servers"), group,
+                        config.mqtt() == null ? "" : ", publishing to MQTT " + config.mqtt().serverUri(),
                         metrics.serving() ? ", metrics on " + metrics.uri() : "");
                 spec.commandLine().getErr().flush();
                 if (drain) {

@@ -19,9 +19,12 @@ import java.util.Objects;
  * @param workDir      parent of the temporary directory, null for the system's temp dir
  * @param keepData     keep the temporary directory (broker data, outputs) instead of deleting it
  * @param timeout      longest wait for the detector to finish after the replay ended
+ * @param mqtt         MQTT bridge: null for none, "" for an embedded broker on 127.0.0.1:1883 (or a free port),
+ *                     or a broker address (tcp://HOST:1883)
  */
 public record DemoConfig(Path audio, Path groundTruth, Path durations, Path model, Pacing pacing, int chunkMillis,
-                         boolean printEvents, Path json, Path workDir, boolean keepData, Duration timeout) {
+                         boolean printEvents, Path json, Path workDir, boolean keepData, Duration timeout,
+                         String mqtt) {
 
     public DemoConfig {
         Objects.requireNonNull(audio, "audio");
@@ -33,5 +36,12 @@ public record DemoConfig(Path audio, Path groundTruth, Path durations, Path mode
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the demo's timeout must be positive, got " + timeout);
         }
+    }
+
+    /** Without MQTT. */
+    public DemoConfig(Path audio, Path groundTruth, Path durations, Path model, Pacing pacing, int chunkMillis,
+                      boolean printEvents, Path json, Path workDir, boolean keepData, Duration timeout) {
+        this(audio, groundTruth, durations, model, pacing, chunkMillis, printEvents, json, workDir, keepData, timeout,
+                null);
     }
 }

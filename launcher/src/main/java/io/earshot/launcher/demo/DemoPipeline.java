@@ -2,6 +2,7 @@ package io.earshot.launcher.demo;
 
 import io.earshot.broker.BrokerConfig;
 import io.earshot.broker.EmbeddedKafkaBroker;
+import io.earshot.broker.EmbeddedMqttBroker;
 import io.earshot.detector.DetectorConfig;
 import io.earshot.detector.DetectorService;
 import io.earshot.ingest.replay.ReplayConfig;
@@ -9,6 +10,7 @@ import io.earshot.ingest.replay.ReplayJob;
 import io.earshot.ingest.replay.ReplaySummary;
 import io.earshot.protocol.TopicCreation;
 import io.earshot.protocol.Topics;
+import io.earshot.sink.MqttConfig;
 import io.earshot.sink.SinkConfig;
 import io.earshot.sink.SinkService;
 import io.earshot.telemetry.EnergyConfig;
@@ -67,6 +69,10 @@ final class DemoPipeline {
                     .withTsv(workspace.eventsTsv())
                     .withScoresDir(workspace.scoresDir())
                     .withEnergy(true);
+            if (config.mqtt() != null) {
+                sinkConfig = sinkConfig.withMqtt(MqttConfig.forServer(mqttBroker(config.mqtt(), services, console),
+                        "earshot-demo"));
+            }
 
             DetectorService detector = services.push(DetectorService.start(detectorConfig, registry));
             SinkService sink = services.push(SinkService.start(sinkConfig, console, registry));
@@ -92,6 +98,26 @@ final class DemoPipeline {
             return new DemoRun(detector.settings().manifest().labels(), workspace.eventsTsv(), workspace.scoresDir(),
                     replay, sink.energyTotals().total(), startup, process);
         }
+    }
+
+    /** The broker to publish to: the one named, or an embedded one started here (printed with how to watch it). */
+    private static String mqttBroker(String requested, ServiceStack services, PrintWriter console) {
+        if (!requested.isEmpty()) {
+            console.println("MQTT: publishing to " + requested);
+            return requested;
+        }
+        EmbeddedMqttBroker.Options options = EmbeddedMqttBroker.Options.loopback().withPort(1883);
+        EmbeddedMqttBroker mqtt;
+        try {
+            mqtt = services.push(EmbeddedMqttBroker.start(options));
+        } catch (RuntimeException e) {
+            LOG.info("port 1883 not available ({}); the embedded MQTT broker takes a free port", e.getMessage());
+            mqtt = services.push(EmbeddedMqttBroker.start(options.withPort(0)));
+        }
+        console.printf("MQTT: embedded broker at %s; watch it with: mosquitto_sub -h %s -p %d -t 'earshot/#' -v%n",
+                mqtt.uri(), mqtt.options().host(), mqtt.options().port());
+        console.flush();
+        return mqtt.uri();
     }
 
     static ReplayConfig replayConfig(DemoConfig config) {
