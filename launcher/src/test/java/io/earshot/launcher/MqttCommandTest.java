@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.earshot.broker.EmbeddedKafkaBroker;
+import io.earshot.broker.EmbeddedKafkaExtension;
 import io.earshot.broker.EmbeddedMqttBroker;
 import io.earshot.launcher.demo.DemoConfig;
 import io.earshot.protocol.EventIds;
@@ -25,11 +25,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code earshot sink --mqtt} and {@code earshot demo --mqtt} against real Kafka and MQTT brokers. */
 class MqttCommandTest {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path dir;
@@ -44,11 +48,9 @@ class MqttCommandTest {
     @Test
     void theSinkCommandBridgesEventsToMqtt() throws Exception {
         ConcurrentLinkedQueue<EmbeddedMqttBroker.Published> seen = new ConcurrentLinkedQueue<>();
-        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.startTemporary();
-             EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(EmbeddedMqttBroker.Options.loopback()
+        try (EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(EmbeddedMqttBroker.Options.loopback()
                      .withUser("ha", "pw-1"), seen::add)) {
-            Properties p = new Properties();
-            p.put("bootstrap.servers", kafka.bootstrapServers());
+            Properties p = KAFKA.clientProperties();
             try (KafkaProducer<String, byte[]> producer =
                          new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
                 for (SoundEvent e : List.of(event("porch", "Bird", SoundEvent.State.START, 0, null),
@@ -59,7 +61,7 @@ class MqttCommandTest {
             }
             Path pw = Files.writeString(dir.resolve("pw"), "pw-1\n");
             MainTest.Result r = MainTest.run(Map.of("EARSHOT_MQTT_USER", "ha"), "sink", "--bootstrap-server",
-                    kafka.bootstrapServers(), "--topic-prefix", "m.", "--mqtt", mqtt.uri(), "--mqtt-password-file",
+                    KAFKA.bootstrapServers(), "--topic-prefix", "m.", "--mqtt", mqtt.uri(), "--mqtt-password-file",
                     pw.toString(), "--mqtt-topic-prefix", "home/earshot", "--mqtt-discovery-prefix", "ha",
                     "--mqtt-cooldown", "60,Speech=5", "--drain", "--drain-timeout", "60");
             assertEquals(0, r.exitCode(), r.err());
