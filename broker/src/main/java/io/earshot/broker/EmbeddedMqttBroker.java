@@ -103,6 +103,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
      * publishes: what arrived, whoever subscribed.
      */
     public static EmbeddedMqttBroker start(Options requested, Consumer<Published> listener) {
+        QuietKafkaLogging.applyDefaults();
         Options o = new Options(requested.host(), freePortIfZero(requested.host(), requested.port()), requested.user(),
                 requested.password(), requested.keyStore(), requested.keyStorePassword(),
                 requested.keyStore() == null ? 0 : freePortIfZero(requested.host(), requested.tlsPort()));

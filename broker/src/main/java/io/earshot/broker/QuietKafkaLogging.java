@@ -1,7 +1,7 @@
 package io.earshot.broker;
 
 /**
- * Default log levels for an in-process broker when the backend is slf4j-simple (the launcher's).
+ * Default log levels for the in-process brokers (Kafka, MQTT) when the backend is slf4j-simple (the launcher's).
  *
  * <p>Kafka's server logs every partition state change and config dump at INFO, which would drown the
  * output of the services sharing the JVM. Each default is only set when the user has not set the same
@@ -18,6 +18,9 @@ final class QuietKafkaLogging {
             {"org.apache.kafka.common.utils.AppInfoParser", "warn"},
             // "controller activation" on every start is a routine event, not a warning for our users.
             {"org.apache.kafka.controller", "error"},
+            // The embedded MQTT broker logs every connection and channel event at INFO.
+            {"io.moquette", "warn"},
+            {"io.netty", "warn"},
     };
 
     private QuietKafkaLogging() {
