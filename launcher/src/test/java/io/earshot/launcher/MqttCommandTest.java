@@ -116,20 +116,33 @@ class MqttCommandTest {
     void theDemoPublishesEveryDetectedEventOverMqtt() throws Exception {
         ConcurrentLinkedQueue<EmbeddedMqttBroker.Published> seen = new ConcurrentLinkedQueue<>();
         Path work = Files.createDirectories(dir.resolve("work"));
+        // Five of the demo's soundscapes keep this second demo run short.
+        Path repo = Path.of(System.getProperty("earshot.repo.root", "..")).toAbsolutePath().normalize();
+        Path audio = Files.createDirectories(dir.resolve("audio"));
+        List<String> files = List.of("test_00000.wav", "test_00001.wav", "test_00002.wav", "test_00003.wav",
+                "test_00004.wav");
+        for (String f : files) {
+            Files.copy(repo.resolve("demo/audio").resolve(f), audio.resolve(f));
+        }
+        Path gt = Files.write(dir.resolve("gt.tsv"), Files.readAllLines(repo.resolve("demo/ground_truth.tsv")).stream()
+                .filter(l -> l.startsWith("filename") || files.contains(l.split("\t")[0])).toList());
+        Path durations = Files.write(dir.resolve("durations.tsv"), Files.readAllLines(repo.resolve("demo/durations.tsv"))
+                .stream().filter(l -> l.startsWith("filename") || files.contains(l.split("\t")[0])).toList());
         try (EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.start(EmbeddedMqttBroker.Options.loopback(), seen::add)) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int code = Main.run(new String[] {"demo", "--no-events", "--keep-data", "--work-dir", work.toString(),
+                    "--audio", audio.toString(), "--ground-truth", gt.toString(), "--durations", durations.toString(),
                     "--mqtt", mqtt.uri()}, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
             assertEquals(0, code, err.toString());
             assertTrue(out.toString().contains("MQTT: publishing to " + mqtt.uri()), out.toString());
         }
         Path tsv;
-        try (Stream<Path> files = Files.walk(work)) {
-            tsv = files.filter(f -> f.getFileName().toString().equals("events.tsv")).findFirst().orElseThrow();
+        try (Stream<Path> walk = Files.walk(work)) {
+            tsv = walk.filter(f -> f.getFileName().toString().equals("events.tsv")).findFirst().orElseThrow();
         }
         long closed = Files.readAllLines(tsv).size() - 1;
-        assertTrue(closed > 10, "the demo detects events: " + closed);
+        assertTrue(closed >= 5, "the demo detects events: " + closed);
         long endMessages = seen.stream().filter(m -> m.topic().endsWith("/event") && m.text().contains("\"state\":\"end\""))
                 .count();
         assertEquals(closed, endMessages, "one MQTT end message per closed event");
