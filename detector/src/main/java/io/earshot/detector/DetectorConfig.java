@@ -19,6 +19,7 @@ import java.util.Properties;
  * @param hopSeconds         hop between windows, null for the manifest's default
  * @param thresholds         per-label threshold overrides
  * @param emitScores         publish frame scores to the scores topic
+ * @param emitLevels         publish each source's level and spectrogram strip to the levels topic
  * @param applicationId      Kafka Streams application id (consumer group, state and changelog names)
  * @param streamThreads      Kafka Streams threads
  * @param intraOpThreads     ONNX Runtime threads per inference
@@ -33,7 +34,8 @@ import java.util.Properties;
  * @param energy             energy reporting settings, null for none
  */
 public record DetectorConfig(Properties kafka, Topics topics, Path model, Double windowSeconds, Double hopSeconds,
-                             Map<String, ThresholdOverride> thresholds, boolean emitScores, String applicationId,
+                             Map<String, ThresholdOverride> thresholds, boolean emitScores, boolean emitLevels,
+                             String applicationId,
                              int streamThreads, int intraOpThreads, int inferenceThreads, int maxBatch,
                              Duration maxBatchWait, Duration applyInterval, WindowWeighting weighting, Path stateDir,
                              boolean createTopics, int topicPartitions, EnergyConfig energy) {
@@ -83,7 +85,7 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
         return new Builder(kafka);
     }
 
-    /** Defaults: the v1 model, manifest window and hop, scores on, one thread each, batches of up to 32 within 5 ms. */
+    /** Defaults: the v1 model, manifest window and hop, scores and levels on, one thread each, batches of up to 32 within 5 ms. */
     public static final class Builder {
         private final Properties kafka;
         private Topics topics = Topics.defaults();
@@ -92,6 +94,7 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
         private Double hopSeconds;
         private Map<String, ThresholdOverride> thresholds = Map.of();
         private boolean emitScores = true;
+        private boolean emitLevels = true;
         private String applicationId = DEFAULT_APPLICATION_ID;
         private int streamThreads = 1;
         private int intraOpThreads = 1;
@@ -115,6 +118,7 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
         public Builder hopSeconds(Double v) { hopSeconds = v; return this; }
         public Builder thresholds(Map<String, ThresholdOverride> v) { thresholds = v; return this; }
         public Builder emitScores(boolean v) { emitScores = v; return this; }
+        public Builder emitLevels(boolean v) { emitLevels = v; return this; }
         public Builder applicationId(String v) { applicationId = v; return this; }
         public Builder streamThreads(int v) { streamThreads = v; return this; }
         public Builder intraOpThreads(int v) { intraOpThreads = v; return this; }
@@ -130,7 +134,7 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
 
         public DetectorConfig build() {
             return new DetectorConfig(kafka, topics, model, windowSeconds, hopSeconds, thresholds, emitScores,
-                    applicationId, streamThreads, intraOpThreads, inferenceThreads, maxBatch, maxBatchWait,
+                    emitLevels, applicationId, streamThreads, intraOpThreads, inferenceThreads, maxBatch, maxBatchWait,
                     applyInterval, weighting, stateDir, createTopics, topicPartitions, energy);
         }
     }

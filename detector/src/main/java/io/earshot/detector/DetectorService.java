@@ -8,6 +8,7 @@ import io.earshot.detector.model.OnnxModel;
 import io.earshot.detector.topology.DetectionSettings;
 import io.earshot.detector.topology.DetectorTopology;
 import io.earshot.detector.topology.IncompatibleStateException;
+import io.earshot.detector.topology.LevelsBranch;
 import io.earshot.detector.window.WindowGeometry;
 import io.earshot.dsp.decode.DecoderConfig;
 import io.earshot.protocol.TopicCreation;
@@ -90,6 +91,9 @@ public final class DetectorService implements AutoCloseable {
                 createTopics(config);
             }
             Topology topology = DetectorTopology.build(settings, executor, metrics, DetectorService::nowMicros);
+            if (config.emitLevels()) {
+                LevelsBranch.addTo(topology, config.topics(), manifest.sampleRate());
+            }
             streams = new KafkaStreams(topology, streamsProperties(config));
             streams.setUncaughtExceptionHandler(e -> {
                 // Bad input never reaches here (it is dead-lettered); what does is a broken model or store,
@@ -112,10 +116,10 @@ public final class DetectorService implements AutoCloseable {
             clientMetrics = new KafkaStreamsMetrics(streams);
             clientMetrics.bindTo(registry);
             streams.start();
-            LOG.info("detector {} started: model {} {} ({} labels), window {} frames / hop {} frames, scores {}",
+            LOG.info("detector {} started: model {} {} ({} labels), window {} frames / hop {} frames, scores {}, levels {}",
                     config.applicationId(), manifest.name(), manifest.version(), manifest.labels().size(),
                     settings.geometry().windowFrames(), settings.geometry().hopFrames(),
-                    config.emitScores() ? "on" : "off");
+                    config.emitScores() ? "on" : "off", config.emitLevels() ? "on" : "off");
             return new DetectorService(settings, model, executor, streams, energy, metrics, clientMetrics, failure);
         } catch (RuntimeException e) {
             if (clientMetrics != null) {
@@ -202,6 +206,9 @@ public final class DetectorService implements AutoCloseable {
         for (String topic : List.of(config.topics().audio(), config.topics().events(), config.topics().scores(),
                 config.topics().audioDlq())) {
             wanted.put(topic, config.topicPartitions());
+        }
+        if (config.emitLevels()) {
+            wanted.put(config.topics().levels(), config.topicPartitions());
         }
         List<String> created = TopicCreation.createMissing(config.kafka(), wanted);
         if (!created.isEmpty()) {

@@ -74,7 +74,8 @@ class DetectorServiceRestartTest {
     }
 
     private static Topics topicsOf(String prefix) {
-        return new Topics("earshot.audio", prefix + "audio.dlq", prefix + "events", prefix + "scores", prefix + "energy");
+        return new Topics("earshot.audio", prefix + "audio.dlq", prefix + "events", prefix + "scores", prefix + "energy",
+                prefix + "levels");
     }
 
     @Test
@@ -136,7 +137,7 @@ class DetectorServiceRestartTest {
     @Test
     void restartWithASmallerHopOnAnOpenStreamStopsAtStartWithOneClearError() throws Exception {
         Topics topics = new Topics("hopchange.audio", "hopchange.audio.dlq", "hopchange.events", "hopchange.scores",
-                "hopchange.energy");
+                "hopchange.energy", "hopchange.levels");
         List<AudioChunk> chunks = TestAudio.chunks("stream-hop", TestAudio.scene(31.3), 1600);
         try (KafkaProducer<String, AudioChunk> producer = producer()) {
             for (AudioChunk c : chunks.subList(0, chunks.size() / 2)) {          // the stream stays open

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "detect", mixinStandardHelpOptions = true,
         description = {"Run the sound event detector (Kafka Streams + ONNX Runtime).",
                 "Reads audio chunks from <prefix>audio, writes events to <prefix>events, frame scores to "
-                        + "<prefix>scores and unusable records to <prefix>audio.dlq. Ctrl-C stops it cleanly."})
+                        + "<prefix>scores, levels to <prefix>levels and unusable records to <prefix>audio.dlq. "
+                        + "Ctrl-C stops it cleanly."})
 public final class DetectCommand implements Callable<Integer> {
 
     @Mixin
@@ -54,6 +55,10 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--no-scores", description = "Do not publish frame scores.")
     boolean noScores;
+
+    @Option(names = "--no-levels", description = "Do not publish levels and spectrogram strips (<prefix>levels, "
+            + "read by earshot dashboard).")
+    boolean noLevels;
 
     @Option(names = "--application-id", paramLabel = "ID", defaultValue = DetectorConfig.DEFAULT_APPLICATION_ID,
             description = "Kafka Streams application id: group, state and changelog names (default: ${DEFAULT-VALUE}).")
@@ -106,6 +111,7 @@ public final class DetectCommand implements Callable<Integer> {
                 .hopSeconds(hopSeconds)
                 .thresholds(parseThresholds())
                 .emitScores(!noScores)
+                .emitLevels(!noLevels)
                 .applicationId(applicationId)
                 .streamThreads(streamThreads)
                 .intraOpThreads(intraOpThreads)

@@ -9,7 +9,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** Kafka serde for the JSON records of this package (events, scores, energy reports). */
+/** Kafka serde for the JSON records of this package (events, scores, energy reports, levels). */
 public final class JsonSerde<T> implements Serde<T> {
 
     /** One shared mapper: thread-safe once configured. Unknown fields are ignored so readers tolerate newer writers. */
@@ -32,6 +32,10 @@ public final class JsonSerde<T> implements Serde<T> {
 
     public static JsonSerde<EnergyReport> energyReports() {
         return new JsonSerde<>(EnergyReport.class);
+    }
+
+    public static JsonSerde<SourceLevels> sourceLevels() {
+        return new JsonSerde<>(SourceLevels.class);
     }
 
     public byte[] toBytes(T value) {

@@ -4,7 +4,7 @@ package io.earshot.protocol;
  * Topic names used by every Earshot process. A deployment may put all of them under a common
  * prefix (for example {@code lab1.}) so that several installations share one cluster.
  */
-public record Topics(String audio, String audioDlq, String events, String scores, String energy) {
+public record Topics(String audio, String audioDlq, String events, String scores, String energy, String levels) {
 
     public static final String DEFAULT_PREFIX = "earshot.";
 
@@ -14,9 +14,10 @@ public record Topics(String audio, String audioDlq, String events, String scores
         requireName(events, "events");
         requireName(scores, "scores");
         requireName(energy, "energy");
+        requireName(levels, "levels");
     }
 
-    /** The default names: earshot.audio, earshot.audio.dlq, earshot.events, earshot.scores, earshot.energy. */
+    /** The default names: earshot.audio, earshot.audio.dlq, earshot.events, earshot.scores, earshot.energy, earshot.levels. */
     public static Topics defaults() {
         return withPrefix(DEFAULT_PREFIX);
     }
@@ -26,7 +27,8 @@ public record Topics(String audio, String audioDlq, String events, String scores
         if (prefix == null) {
             throw new IllegalArgumentException("topic prefix must not be null");
         }
-        return new Topics(prefix + "audio", prefix + "audio.dlq", prefix + "events", prefix + "scores", prefix + "energy");
+        return new Topics(prefix + "audio", prefix + "audio.dlq", prefix + "events", prefix + "scores", prefix + "energy",
+                prefix + "levels");
     }
 
     private static void requireName(String name, String role) {

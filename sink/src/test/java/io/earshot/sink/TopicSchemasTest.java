@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.earshot.dsp.levels.LevelMeter;
 import io.earshot.protocol.EnergyReport;
 import io.earshot.protocol.JsonSerde;
+import io.earshot.protocol.SourceLevels;
 import io.earshot.telemetry.EnergyMeter;
 import io.earshot.telemetry.EnergyReporter;
 import io.earshot.telemetry.WorkCounters;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -98,5 +101,33 @@ class TopicSchemasTest {
         ObjectNode badMethod = json(busy).deepCopy();
         badMethod.put("method", "guess");
         assertFalse(TinyJsonSchema.validate(schema, badMethod).isEmpty());
+    }
+
+    @Test
+    void sourceLevelsFromTheRealMeterMatchTheirSchema() throws IOException {
+        JsonNode schema = schema("source-levels.schema.json");
+        // The detector's meter settings (4096-sample intervals, 1024-sample columns, 32 bands, 50-8000 Hz).
+        LevelMeter meter = new LevelMeter(16_000, 4096, 1024, 32, 50, 8000);
+        float[] tone = new float[8192];
+        for (int i = 4096; i < tone.length; i++) {
+            tone[i] = (float) (0.5 * Math.sin(2 * Math.PI * 1000 * i / 16_000.0));
+        }
+        List<LevelMeter.Interval> intervals = meter.push(0, tone);
+        for (LevelMeter.Interval iv : intervals) {
+            SourceLevels levels = new SourceLevels("kitchen.wav", "stream-1", 16_000, iv.startSample(), iv.endSample(),
+                    Records.T0_MICROS + iv.startSample() * 1_000_000L / 16_000, iv.rmsDbfs(), iv.peakDbfs(), 1024, 50,
+                    8000, Arrays.asList(iv.columns()));
+            assertValid(schema, json(levels));
+        }
+        assertEquals(-120.0, json(new SourceLevels("s", "t", 16_000, 0, 4096, 0, intervals.get(0).rmsDbfs(), -120, 1024,
+                50, 8000, Arrays.asList(intervals.get(0).columns()))).get("rms_dbfs").asDouble(), "silence");
+        ObjectNode fractional = json(new SourceLevels("s", "t", 16_000, 0, 4096, 0, -9, -6, 1024, 50, 8000,
+                Arrays.asList(intervals.get(1).columns()))).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) fractional.get("bands_db").get(0)).set(0,
+                JsonSerde.MAPPER.getNodeFactory().numberNode(-6.5));
+        assertFalse(TinyJsonSchema.validate(schema, fractional).isEmpty(), "bands are whole dB");
+        ObjectNode loud = json(new SourceLevels("s", "t", 16_000, 0, 4096, 0, 3.0, 0, 1024, 50, 8000,
+                Arrays.asList(intervals.get(1).columns()))).deepCopy();
+        assertFalse(TinyJsonSchema.validate(schema, loud).isEmpty(), "dBFS is at most 0");
     }
 }

@@ -144,6 +144,7 @@ final class DemoPipeline {
         partitions.put(topics.audio(), PARTITIONS);
         partitions.put(topics.events(), PARTITIONS);
         partitions.put(topics.scores(), PARTITIONS);
+        partitions.put(topics.levels(), PARTITIONS);
         partitions.put(topics.audioDlq(), 1);
         partitions.put(topics.energy(), 1);
         TopicCreation.createMissing(kafka, partitions);
