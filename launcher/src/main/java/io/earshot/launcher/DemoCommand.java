@@ -73,6 +73,15 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Where the temporary directory is created (default: the system's temp dir).")
     Path workDir;
 
+    @Option(names = "--dashboard",
+            description = "Serve the live dashboard (earshot dashboard) during the demo and print its address; "
+                    + "with --realtime the audio plays at its own pace.")
+    boolean dashboard;
+
+    @Option(names = "--dashboard-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "With --dashboard: its HTTP port on 127.0.0.1, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
+
     @Option(names = "--timeout-s", paramLabel = "SECONDS", defaultValue = "300",
             description = "Longest wait for the detector after the replay ended (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
@@ -103,6 +112,6 @@ public final class DemoCommand implements Callable<Integer> {
         Pacing pacing = realtime ? Pacing.realTime() : Pacing.maxSpeed();
         return new DemoConfig(audio, groundTruth, durations, model.resolved(), pacing,
                 chunkMillis > 0 ? chunkMillis : ReplayConfig.DEFAULT_CHUNK_MILLIS, !noEvents, json, workDir, keepData,
-                Duration.ofSeconds(timeoutSeconds), mqtt);
+                Duration.ofSeconds(timeoutSeconds), mqtt, dashboard ? dashboardPort : null);
     }
 }

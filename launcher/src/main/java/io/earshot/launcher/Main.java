@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
                 IngestCommand.class,
                 DetectCommand.class,
                 SinkCommand.class,
+                DashboardCommand.class,
                 EvalCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class,

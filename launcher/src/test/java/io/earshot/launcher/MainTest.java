@@ -32,7 +32,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"broker", "ingest", "detect", "sink", "eval", "demo"})
+    @ValueSource(strings = {"broker", "ingest", "detect", "sink", "dashboard", "eval", "demo"})
     void everySubcommandHasHelp(String command) {
         Result r = run(command, "--help");
         assertEquals(0, r.exitCode(), r.err());
@@ -44,7 +44,7 @@ class MainTest {
     void topLevelHelpListsTheCommands() {
         Result r = run("--help");
         assertEquals(0, r.exitCode());
-        for (String command : new String[] {"broker", "ingest", "detect", "sink", "eval", "demo"}) {
+        for (String command : new String[] {"broker", "ingest", "detect", "sink", "dashboard", "eval", "demo"}) {
             assertTrue(r.out().contains("  " + command), command + " missing from:\n" + r.out());
         }
     }

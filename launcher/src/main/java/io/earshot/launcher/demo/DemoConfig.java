@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param timeout      longest wait for the detector to finish after the replay ended
  * @param mqtt         MQTT bridge: null for none, "" for an embedded broker on 127.0.0.1:1883 (or a free port),
  *                     or a broker address (tcp://HOST:1883)
+ * @param dashboardPort serve the live dashboard on this port (0: any free one) during the demo, or null for none
  */
 public record DemoConfig(Path audio, Path groundTruth, Path durations, Path model, Pacing pacing, int chunkMillis,
                          boolean printEvents, Path json, Path workDir, boolean keepData, Duration timeout,
-                         String mqtt) {
+                         String mqtt, Integer dashboardPort) {
 
     public DemoConfig {
         Objects.requireNonNull(audio, "audio");
@@ -36,12 +37,15 @@ public record DemoConfig(Path audio, Path groundTruth, Path durations, Path mode
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the demo's timeout must be positive, got " + timeout);
         }
+        if (dashboardPort != null && (dashboardPort < 0 || dashboardPort > 65535)) {
+            throw new IllegalArgumentException("the dashboard port must be in 0..65535, got " + dashboardPort);
+        }
     }
 
-    /** Without MQTT. */
+    /** Without MQTT and without the dashboard. */
     public DemoConfig(Path audio, Path groundTruth, Path durations, Path model, Pacing pacing, int chunkMillis,
                       boolean printEvents, Path json, Path workDir, boolean keepData, Duration timeout) {
         this(audio, groundTruth, durations, model, pacing, chunkMillis, printEvents, json, workDir, keepData, timeout,
-                null);
+                null, null);
     }
 }

@@ -3,6 +3,8 @@ package io.earshot.launcher.demo;
 import io.earshot.broker.BrokerConfig;
 import io.earshot.broker.EmbeddedKafkaBroker;
 import io.earshot.broker.EmbeddedMqttBroker;
+import io.earshot.dashboard.DashboardConfig;
+import io.earshot.dashboard.DashboardService;
 import io.earshot.detector.DetectorConfig;
 import io.earshot.detector.DetectorService;
 import io.earshot.ingest.replay.ReplayConfig;
@@ -53,6 +55,13 @@ final class DemoPipeline {
             Properties kafka = new Properties();
             kafka.put("bootstrap.servers", broker.bootstrapServers());
             createTopics(kafka, topics);
+            if (config.dashboardPort() != null) {
+                DashboardService dashboard = services.push(DashboardService.start(
+                        DashboardConfig.defaults(kafka, topics).withPort(config.dashboardPort())
+                                .withDetectorGroupId(APPLICATION_ID)));
+                console.println("Dashboard: " + dashboard.uri());
+                console.flush();
+            }
 
             DetectorConfig detectorConfig = DetectorConfig.builder(kafka)
                     .topics(topics)

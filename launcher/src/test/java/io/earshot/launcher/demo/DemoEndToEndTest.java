@@ -6,12 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.earshot.launcher.Main;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,12 +47,56 @@ class DemoEndToEndTest {
         Path json = tmp.resolve("demo.json");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        exitCode = Main.run(new String[] {"demo", "--json", json.toString(), "--work-dir", workDir.toString()},
-                Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+        // With --dashboard: while the demo runs, its page and /api/state are fetched from the printed address.
+        Thread watcher = new Thread(() -> watchDashboard(out), "dashboard-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        exitCode = Main.run(new String[] {"demo", "--json", json.toString(), "--work-dir", workDir.toString(),
+                "--dashboard", "--dashboard-port", "0"}, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+        demoDone = true;
+        watcher.join(10_000);
         stdout = out.toString();
         stderr = err.toString();
         assertEquals(0, exitCode, "demo failed:\n" + stderr);
         report = new ObjectMapper().readTree(json.toFile());
+    }
+
+    private static volatile boolean demoDone;
+    private static volatile String dashboardPage = "";
+    private static volatile int dashboardSources;
+
+    private static void watchDashboard(StringWriter out) {
+        Pattern address = Pattern.compile("Dashboard: (http://\\S+/)");
+        HttpClient http = HttpClient.newHttpClient();
+        String base = null;
+        while (!demoDone) {
+            try {
+                if (base == null) {
+                    Matcher m = address.matcher(out.toString());
+                    if (m.find()) {
+                        base = m.group(1);
+                        dashboardPage = http.send(HttpRequest.newBuilder(URI.create(base)).build(),
+                                HttpResponse.BodyHandlers.ofString()).body();
+                    }
+                } else {
+                    String state = http.send(HttpRequest.newBuilder(URI.create(base + "api/state"))
+                            .build(), HttpResponse.BodyHandlers.ofString()).body();
+                    dashboardSources = Math.max(dashboardSources, new ObjectMapper().readTree(state).get("sources").size());
+                }
+                Thread.sleep(100);
+            } catch (IOException e) {
+                // the demo is stopping its services
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    @Test
+    void servesTheDashboardDuringTheDemoWithTheReplayedSources() {
+        assertTrue(stdout.contains("Dashboard: http://127.0.0.1:"), stdout);
+        assertTrue(dashboardPage.contains("<title>Earshot"), "the page: " + dashboardPage);
+        assertTrue(dashboardSources >= 4, "sources the dashboard showed during the demo: " + dashboardSources);
     }
 
     @Test
