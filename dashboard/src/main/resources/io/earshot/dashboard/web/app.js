@@ -110,8 +110,10 @@ function renderFrame() {
 }
 let lanesAt = 0;
 
+const rows = new Map(); // source id -> its table row
+
 function rowFor(id) {
-  return document.querySelector(`#sources tr[data-source="${CSS.escape(id)}"]`);
+  return rows.get(id);
 }
 
 function levelPercent(db) {
@@ -130,6 +132,7 @@ function renderSource(s) {
   if (!tr) {
     tr = document.createElement('tr');
     tr.dataset.source = s.id;
+    rows.set(s.id, tr);
     tr.innerHTML = '<td><span class="dot"></span></td><td class="name"></td>'
       + '<td><div class="meter"><div class="meter-fill"></div><div class="meter-peak"></div></div><span class="db"></span></td>'
       + '<td class="top"></td><td class="now"></td>';
