@@ -220,6 +220,11 @@ class DetectorServiceRestartTest {
         return readUntil(topic, records -> true);
     }
 
+    private static boolean reachedEnd(KafkaConsumer<String, byte[]> consumer, List<org.apache.kafka.common.TopicPartition> partitions) {
+        Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        return partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
+    }
+
     /** Reads a topic from the start (read_committed) until the predicate holds over all records so far. */
     private List<ConsumerRecord<String, byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
         Properties p = kafka();
@@ -236,8 +241,9 @@ class DetectorServiceRestartTest {
             while (System.nanoTime() < deadline) {
                 int before = records.size();
                 consumer.poll(Duration.ofMillis(300)).forEach(records::add);
-                // "done" must hold and nothing more may have arrived in the last poll
-                if (records.size() == before && done.test(records)) {
+                // "done" must hold, nothing more may have arrived in the last poll, and the reader must have
+                // reached the end of every partition (a first poll on a busy machine can return nothing)
+                if (records.size() == before && done.test(records) && reachedEnd(consumer, partitions)) {
                     return records;
                 }
             }
