@@ -276,6 +276,7 @@ function addTimelineRow(ev) {
   const li = document.createElement('li');
   li.dataset.eventId = ev.id;
   li.dataset.state = ev.state;
+  li.dataset.shownMs = Date.now(); // when this browser showed it (the browser test compares it with Kafka's)
   li.className = 'new';
   const cells = [
     clock(ev.state === 'end' && ev.offset_ms !== undefined ? ev.offset_ms : ev.onset_ms),
