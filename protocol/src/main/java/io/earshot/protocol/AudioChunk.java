@@ -33,6 +33,14 @@ public record AudioChunk(String streamId, long sequence, long firstSampleIndex, 
     /** Highest sample rate the format accepts. */
     public static final int MAX_SAMPLE_RATE = 768_000;
     public static final int MAX_CHANNELS = 64;
+    /**
+     * Sample indices (and the end of a chunk, first index + frames) stay at or below 2^53: the pipeline
+     * turns them into seconds and microseconds, and JSON readers hold numbers as doubles, exact up to 2^53.
+     * That is 285 years at 1 MHz, so only a corrupt header comes near it.
+     */
+    public static final long MAX_SAMPLE_INDEX = 1L << 53;
+    /** Capture times stay at or below 2^53 µs (the year 2255) for the same reason. */
+    public static final long MAX_CAPTURE_TIME_MICROS = 1L << 53;
     /** Stream ids are 1..64 bytes of printable ASCII (0x21..0x7E). */
     public static final int MAX_STREAM_ID_LENGTH = 64;
     /** Keeps a record well below Kafka's default 1 MiB message limit. */
@@ -73,6 +81,9 @@ public record AudioChunk(String streamId, long sequence, long firstSampleIndex, 
         if (captureTimeMicros < 0) {
             return "capture time is negative: " + captureTimeMicros + " µs";
         }
+        if (captureTimeMicros > MAX_CAPTURE_TIME_MICROS) {
+            return "capture time " + captureTimeMicros + " µs is beyond 2^53 µs";
+        }
         if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
             return "sample rate " + sampleRate + " Hz is outside " + MIN_SAMPLE_RATE + ".." + MAX_SAMPLE_RATE + " Hz";
         }
@@ -92,6 +103,10 @@ public record AudioChunk(String streamId, long sequence, long firstSampleIndex, 
         if (payloadLength % frameBytes != 0) {
             return "payload of " + payloadLength + " bytes is not a whole number of " + frameBytes + "-byte frames ("
                     + channels + " channel(s) of " + encoding + ")";
+        }
+        long frames = payloadLength / frameBytes;
+        if (firstSampleIndex > MAX_SAMPLE_INDEX - frames) {
+            return "first sample index " + firstSampleIndex + " + " + frames + " frames is beyond 2^53";
         }
         return null;
     }

@@ -173,6 +173,13 @@ class AudioChunkCodecTest {
         assertRejected(patch(valid(), b -> ByteBuffer.wrap(b).putLong(8, -5)), "sequence is negative: -5");
         assertRejected(patch(valid(), b -> ByteBuffer.wrap(b).putLong(16, -1)), "first sample index is negative: -1");
         assertRejected(patch(valid(), b -> ByteBuffer.wrap(b).putLong(24, -1)), "capture time is negative");
+        // Sample indices and capture times beyond 2^53 would overflow or lose precision downstream.
+        assertRejected(patch(valid(), b -> ByteBuffer.wrap(b).putLong(16, Long.MAX_VALUE)),
+                "first sample index 9223372036854775807 + 4 frames is beyond 2^53");
+        assertRejected(patch(valid(), b -> ByteBuffer.wrap(b).putLong(16, (1L << 53) - 3)), "first sample index");
+        assertTrue(AudioChunkCodec.decode(patch(valid(), b -> ByteBuffer.wrap(b).putLong(16, (1L << 53) - 4)))
+                instanceof DecodeResult.Decoded, "a chunk ending exactly at 2^53");
+        assertRejected(patch(valid(), b -> ByteBuffer.wrap(b).putLong(24, Long.MAX_VALUE)), "capture time 9223372036854775807");
         assertRejected(patch(valid(), b -> b[38] = 9), "unknown sample encoding code 9");
         assertRejected(patch(valid(), b -> b[44] = ' '), "stream id byte 0 is 0x20");
         assertRejected(patch(valid(), b -> b[39] = 0), "stream id length is 0");
