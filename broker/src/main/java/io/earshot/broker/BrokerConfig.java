@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param controllerPort   KRaft controller listener port; 0 picks a free port
  * @param overrides        extra broker properties, applied last (any Kafka broker setting)
  * @param deleteOnClose    delete {@code dataDir} when the broker closes (for temporary brokers)
+ * @param security         null for a PLAINTEXT listener without authentication; else the client listener is
+ *                         SASL_SSL with SCRAM users and ACLs
  */
 public record BrokerConfig(Path dataDir, int port, String host, String advertisedHost, int controllerPort,
-                           Map<String, String> overrides, boolean deleteOnClose) {
+                           Map<String, String> overrides, boolean deleteOnClose, BrokerSecurity security) {
 
     public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_PORT = 9092;
@@ -36,19 +38,24 @@ public record BrokerConfig(Path dataDir, int port, String host, String advertise
 
     /** A loopback broker on {@code port} (0 = any free port) keeping its data in {@code dataDir}. */
     public BrokerConfig(Path dataDir, int port) {
-        this(dataDir, port, LOOPBACK, null, 0, Map.of(), false);
+        this(dataDir, port, LOOPBACK, null, 0, Map.of(), false, null);
     }
 
     public BrokerConfig withOverrides(Map<String, String> extra) {
-        return new BrokerConfig(dataDir, port, host, advertisedHost, controllerPort, extra, deleteOnClose);
+        return new BrokerConfig(dataDir, port, host, advertisedHost, controllerPort, extra, deleteOnClose, security);
     }
 
     public BrokerConfig withHost(String bindHost, String advertised) {
-        return new BrokerConfig(dataDir, port, bindHost, advertised, controllerPort, overrides, deleteOnClose);
+        return new BrokerConfig(dataDir, port, bindHost, advertised, controllerPort, overrides, deleteOnClose, security);
     }
 
     public BrokerConfig deletingDataOnClose() {
-        return new BrokerConfig(dataDir, port, host, advertisedHost, controllerPort, overrides, true);
+        return new BrokerConfig(dataDir, port, host, advertisedHost, controllerPort, overrides, true, security);
+    }
+
+    /** The same broker with a SASL_SSL client listener, SCRAM users and ACLs. */
+    public BrokerConfig withSecurity(BrokerSecurity sasl) {
+        return new BrokerConfig(dataDir, port, host, advertisedHost, controllerPort, overrides, deleteOnClose, sasl);
     }
 
     /** The host clients should use: the advertised host, else the bind host unless it is a wildcard. */

@@ -37,6 +37,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String CLIENT_LISTENER = "PLAINTEXT";
+    private static final String SECURE_CLIENT_LISTENER = "SASL_SSL";
+    /** With security on: the broker's own loopback listener (mutual TLS), for the requests it sends itself. */
+    private static final String INTERNAL_LISTENER = "INTERNAL";
     static final String CLUSTER_ID_FILE = "cluster.id";
 
     private final BrokerConfig config;
@@ -61,11 +64,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long t0 = System.nanoTime();
         int port = resolvePort(config.host(), config.port(), -1);
         int controllerPort = resolvePort(config.host(), config.controllerPort(), port);
+        int internalPort = config.security() == null ? -1 : resolvePort(BrokerConfig.LOOPBACK, 0, port);
         Path logDir = config.dataDir().resolve("kraft");
         try {
             Files.createDirectories(logDir);
             String clusterId = loadOrCreateClusterId(config.dataDir());
-            Properties props = brokerProperties(config, port, controllerPort, logDir);
+            Properties props = brokerProperties(config, port, controllerPort, internalPort, logDir);
             KafkaConfig kafkaConfig = KafkaConfig.fromProps(props, false);
             format(kafkaConfig, clusterId, logDir);
             KafkaRaftServer server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
@@ -76,7 +80,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw e;
             }
             String bootstrap = config.effectiveAdvertisedHost() + ":" + port;
-            LOG.info("Kafka broker up at {} (cluster {}, data {}) in {} ms", bootstrap, clusterId,
+            if (config.security() != null) {
+                try {
+                    SecuritySync.apply(config.security(), internalClientProperties(config.security(), internalPort));
+                } catch (RuntimeException e) {
+                    shutdownQuietly(server);
+                    throw e;
+                }
+            }
+            LOG.info("Kafka broker up at {}{} (cluster {}, data {}) in {} ms", bootstrap,
+                    config.security() == null ? "" : " (SASL_SSL, SCRAM-SHA-512, ACLs)", clusterId,
                     config.dataDir(), (System.nanoTime() - t0) / 1_000_000);
             return new EmbeddedKafkaBroker(config, server, bootstrap, clusterId, port);
         } catch (IOException e) {
@@ -130,18 +143,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    static Properties brokerProperties(BrokerConfig config, int port, int controllerPort, Path logDir) {
+    static Properties brokerProperties(BrokerConfig config, int port, int controllerPort, int internalPort, Path logDir) {
         String host = config.host();
         String controllerHost = BrokerConfig.isWildcard(host) ? BrokerConfig.LOOPBACK : host;
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + controllerHost + ":" + controllerPort);
-        p.put("listeners", CLIENT_LISTENER + "://" + host + ":" + port + "," + CONTROLLER_LISTENER + "://" + controllerHost + ":" + controllerPort);
-        p.put("advertised.listeners", CLIENT_LISTENER + "://" + config.effectiveAdvertisedHost() + ":" + port);
-        p.put("listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("inter.broker.listener.name", CLIENT_LISTENER);
+        if (config.security() == null) {
+            p.put("listeners", CLIENT_LISTENER + "://" + host + ":" + port + "," + CONTROLLER_LISTENER + "://" + controllerHost + ":" + controllerPort);
+            p.put("advertised.listeners", CLIENT_LISTENER + "://" + config.effectiveAdvertisedHost() + ":" + port);
+            p.put("listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            p.put("inter.broker.listener.name", CLIENT_LISTENER);
+        } else {
+            putSecurity(p, config, port, controllerHost, controllerPort, internalPort);
+        }
         p.put("log.dirs", logDir.toAbsolutePath().toString());
         // One node: every internal topic must make do with one replica, or groups and transactions stall.
         p.put("offsets.topic.replication.factor", "1");
@@ -158,6 +175,56 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         p.put("auto.create.topics.enable", "true");
         p.putAll(config.overrides());
+        return p;
+    }
+
+    /**
+     * Clients: SASL_SSL with SCRAM-SHA-512. The broker itself: mutual TLS on loopback (controller and
+     * internal listeners) with its own certificate, whose principal is the only super user.
+     */
+    private static void putSecurity(Properties p, BrokerConfig config, int port, String controllerHost,
+                                    int controllerPort, int internalPort) {
+        BrokerSecurity sec = config.security();
+        p.put("listeners", SECURE_CLIENT_LISTENER + "://" + config.host() + ":" + port + ","
+                + INTERNAL_LISTENER + "://" + BrokerConfig.LOOPBACK + ":" + internalPort + ","
+                + CONTROLLER_LISTENER + "://" + controllerHost + ":" + controllerPort);
+        p.put("advertised.listeners", SECURE_CLIENT_LISTENER + "://" + config.effectiveAdvertisedHost() + ":" + port + ","
+                + INTERNAL_LISTENER + "://" + BrokerConfig.LOOPBACK + ":" + internalPort);
+        p.put("listener.security.protocol.map", SECURE_CLIENT_LISTENER + ":SASL_SSL," + INTERNAL_LISTENER + ":SSL,"
+                + CONTROLLER_LISTENER + ":SSL");
+        p.put("inter.broker.listener.name", INTERNAL_LISTENER);
+        p.put("ssl.keystore.location", sec.keystore().toAbsolutePath().toString());
+        p.put("ssl.keystore.password", sec.keystorePassword());
+        p.put("ssl.key.password", sec.keystorePassword());
+        p.put("ssl.truststore.location", sec.truststore().toAbsolutePath().toString());
+        p.put("ssl.truststore.password", sec.truststorePassword());
+        for (String listener : new String[] {INTERNAL_LISTENER, CONTROLLER_LISTENER}) {
+            String prefix = "listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + ".";
+            p.put(prefix + "ssl.client.auth", "required");
+            // Loopback only and authenticated by certificate both ways: the certificate need not name 127.0.0.1.
+            p.put(prefix + "ssl.endpoint.identification.algorithm", "");
+        }
+        p.put("ssl.endpoint.identification.algorithm", "");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", sec.brokerPrincipal());
+        p.put("allow.everyone.if.no.acl.found", "false");
+    }
+
+    /** Admin client settings for the broker's own internal listener (its certificate, super user). */
+    static Properties internalClientProperties(BrokerSecurity sec, int internalPort) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", BrokerConfig.LOOPBACK + ":" + internalPort);
+        p.put("security.protocol", "SSL");
+        p.put("ssl.keystore.location", sec.keystore().toAbsolutePath().toString());
+        p.put("ssl.keystore.password", sec.keystorePassword());
+        p.put("ssl.key.password", sec.keystorePassword());
+        p.put("ssl.truststore.location", sec.truststore().toAbsolutePath().toString());
+        p.put("ssl.truststore.password", sec.truststorePassword());
+        p.put("ssl.endpoint.identification.algorithm", "");
         return p;
     }
 

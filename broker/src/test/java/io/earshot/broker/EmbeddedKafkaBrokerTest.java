@@ -116,7 +116,7 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void overridesReachTheBrokerConfiguration(@TempDir Path dataDir) {
         BrokerConfig config = new BrokerConfig(dataDir, 0).withOverrides(Map.of("num.partitions", "3"));
-        Properties props = EmbeddedKafkaBroker.brokerProperties(config, 1234, 1235, dataDir);
+        Properties props = EmbeddedKafkaBroker.brokerProperties(config, 1234, 1235, -1, dataDir);
         assertEquals("3", props.getProperty("num.partitions"));
         assertEquals("PLAINTEXT://127.0.0.1:1234", props.getProperty("advertised.listeners"));
         assertEquals("1@127.0.0.1:1235", props.getProperty("controller.quorum.voters"));
