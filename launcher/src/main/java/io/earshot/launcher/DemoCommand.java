@@ -98,8 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoConfig config = config();
-        try (MetricsEndpoint metrics = common.metricsPort().isPresent()
-                ? MetricsEndpoint.start("demo", common.metricsPort().getAsInt()) : MetricsEndpoint.withoutHttp("demo")) {
+        try (MetricsEndpoint metrics = common.startMetrics("demo")) {
             Demo.run(config, spec.commandLine().getOut(), metrics.registry());
         }
         return Main.EXIT_OK;

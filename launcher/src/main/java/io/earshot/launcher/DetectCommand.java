@@ -126,9 +126,7 @@ public final class DetectCommand implements Callable<Integer> {
         // Ctrl-C/SIGTERM stop the detector before JVM shutdown: ONNX Runtime's own shutdown hook frees
         // its environment even while a model call runs (a JVM crash), see StopSignals.
         StopSignals signals = StopSignals.install(this::stop);
-        try (MetricsEndpoint metrics = common.metricsPort().isPresent()
-                     ? MetricsEndpoint.start("detector", common.metricsPort().getAsInt())
-                     : MetricsEndpoint.withoutHttp("detector");
+        try (MetricsEndpoint metrics = common.startMetrics("detector");
              DetectorService detector = DetectorService.start(config, metrics.registry())) {
             spec.commandLine().getOut().printf("Detector %s reading %s from %s, model %s (window %.2f s, hop %.2f s)%s. Ctrl-C stops it.%n",
                     applicationId, config.topics().audio(), kafka.bootstrapServers(), model.given(),

@@ -58,8 +58,7 @@ public final class IngestMicCommand implements Callable<Integer> {
                 50, Duration.ofSeconds(10));
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch finished = new CountDownLatch(1);
-        try (MetricsEndpoint metrics = common.metricsPort().isPresent()
-                ? MetricsEndpoint.start("ingest", common.metricsPort().getAsInt()) : MetricsEndpoint.withoutHttp("ingest")) {
+        try (MetricsEndpoint metrics = common.startMetrics("ingest")) {
             MicCapture capture = new MicCapture(config, kafka.kafkaProperties(), kafka.topics(), metrics.registry());
             Thread hook = new Thread(() -> {
                 capture.stop();

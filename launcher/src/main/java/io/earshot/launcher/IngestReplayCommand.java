@@ -76,8 +76,7 @@ public final class IngestReplayCommand implements Callable<Integer> {
                 Duration.ofSeconds(Math.max(0, progressSeconds)));
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch finished = new CountDownLatch(1);
-        try (MetricsEndpoint metrics = common.metricsPort().isPresent()
-                ? MetricsEndpoint.start("ingest", common.metricsPort().getAsInt()) : MetricsEndpoint.withoutHttp("ingest")) {
+        try (MetricsEndpoint metrics = common.startMetrics("ingest")) {
             ReplayJob job = new ReplayJob(config, kafka.kafkaProperties(), kafka.topics(), metrics.registry());
             // Ctrl-C: close the open streams with end-of-stream records before the JVM exits.
             Thread hook = new Thread(() -> {

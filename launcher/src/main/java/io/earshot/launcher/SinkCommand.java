@@ -74,8 +74,7 @@ public final class SinkCommand implements Callable<Integer> {
         config.requireAnOutput();
         PrintWriter out = spec.commandLine().getOut();
         Thread hook = new Thread(this::stopAndWait, "earshot-sink-shutdown");
-        try (MetricsEndpoint metrics = common.metricsPort().isPresent()
-                ? MetricsEndpoint.start("sink", common.metricsPort().getAsInt()) : MetricsEndpoint.withoutHttp("sink")) {
+        try (MetricsEndpoint metrics = common.startMetrics("sink")) {
             SinkService sink = SinkService.start(config, out, metrics.registry());
             try {
                 spec.commandLine().getErr().printf("sink reading from %s as group %s%s%s%n",

@@ -63,6 +63,26 @@ class KafkaOptionsTest {
     }
 
     @Test
+    void metricsBindChoosesTheAddressTheEndpointListensOn() throws Exception {
+        try (io.earshot.telemetry.MetricsEndpoint local = parse(Map.of(), "--metrics-port", "0", "--metrics-bind", "127.0.0.1")
+                .common.startMetrics("probe")) {
+            assertEquals("127.0.0.1", local.uri().getHost());
+            assertTrue(new String(local.uri().toURL().openStream().readAllBytes()).contains("service=\"probe\""));
+        }
+        // The default listens on every interface: the same port answers on loopback too.
+        try (io.earshot.telemetry.MetricsEndpoint all = parse(Map.of(), "--metrics-port", "0").common.startMetrics("probe")) {
+            assertTrue(all.serving());
+            assertEquals("127.0.0.1", all.uri().getHost());
+        }
+        try (io.earshot.telemetry.MetricsEndpoint off = parse(Map.of("EARSHOT_METRICS_BIND", "127.0.0.1")).common.startMetrics("probe")) {
+            assertFalse(off.serving(), "no port, no server, whatever the address");
+        }
+        java.io.UncheckedIOException bad = assertThrows(java.io.UncheckedIOException.class,
+                () -> parse(Map.of(), "--metrics-port", "0", "--metrics-bind", "192.0.2.1").common.startMetrics("probe"));
+        assertTrue(bad.getMessage().contains("192.0.2.1"), bad.getMessage());
+    }
+
+    @Test
     void kafkaPassthroughAndBootstrapFlag() {
         ProbeCommand probe = parse(Map.of(), "--bootstrap-server", "k1:9093,k2:9093",
                 "--kafka", "security.protocol=SASL_SSL", "--kafka", "sasl.mechanism=PLAIN");

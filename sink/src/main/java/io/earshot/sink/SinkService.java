@@ -143,7 +143,13 @@ public final class SinkService implements AutoCloseable {
             }
         } catch (Throwable t) {
             failure = t;
-            LOG.error("sink stopped: {}", t.toString(), t);
+            if (t instanceof org.apache.kafka.common.errors.AuthenticationException
+                    || t instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                // A refused login or a missing ACL says all there is to say; a stack trace would bury it.
+                LOG.error("sink stopped: {}", t.toString());
+            } else {
+                LOG.error("sink stopped: {}", t.toString(), t);
+            }
         } finally {
             try {
                 if (failure == null) {

@@ -94,7 +94,10 @@ public final class EnergyReportPublisher implements AutoCloseable {
         // producer would warn about one by one.
         Properties props = new Properties();
         kafkaProperties.forEach((k, v) -> {
-            if (ProducerConfig.configNames().contains(String.valueOf(k))) {
+            // config.providers.<name>.class and its parameters resolve ${file:...} in the other settings
+            // (a password kept in a file of its own): they are not in configNames() but must come along.
+            String key = String.valueOf(k);
+            if (ProducerConfig.configNames().contains(key) || key.startsWith("config.providers")) {
                 props.put(k, v);
             }
         });
