@@ -202,6 +202,7 @@ class SecurePipelineTest {
         assertEquals(1, errors.size(), "one error line on stderr: " + r.err());
         assertEquals(errors.get(0), lines.get(lines.size() - 1), r.err());
         assertTrue(errors.get(0).contains(expected), errors.get(0));
+        System.out.println("refused as expected: " + errors.get(0));
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 
