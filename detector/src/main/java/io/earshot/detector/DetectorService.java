@@ -191,6 +191,7 @@ public final class DetectorService implements AutoCloseable {
         // makes the default and so silences the warning Kafka Streams logs at every start without it.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         props.putAll(config.kafka());
+        io.earshot.protocol.KafkaClientDefaults.applyTo(props);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         if (config.stateDir() != null) {

@@ -49,6 +49,7 @@ public final class AudioChunkProducer implements AutoCloseable {
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, DEFAULT_COMPRESSION);
+        io.earshot.protocol.KafkaClientDefaults.applyTo(p);
         if ("none".equals(p.getProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG))) {
             LOG.warn("compression.type=none requested for audio; sending uncompressed");
         }

@@ -93,6 +93,7 @@ public final class SinkService implements AutoCloseable {
         Properties p = config.kafka();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        io.earshot.protocol.KafkaClientDefaults.applyTo(p);
         p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Topics are the detector's to create (with its partition count); a missing one is picked up

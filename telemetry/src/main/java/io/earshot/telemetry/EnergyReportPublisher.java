@@ -102,6 +102,7 @@ public final class EnergyReportPublisher implements AutoCloseable {
             }
         });
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        io.earshot.protocol.KafkaClientDefaults.applyTo(props);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "earshot-energy-" + config.instanceId());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         // An unreachable cluster must not hold a detector's shutdown for Kafka's default minute.

@@ -38,6 +38,7 @@ final class AudioBacklog {
     private final String source;
     private final IngestMetrics metrics;
     private long samples;
+    private long peakSamples;
     private boolean closed;
     private long droppedSamples;
     private long droppedSinceLog;
@@ -62,6 +63,7 @@ final class AudioBacklog {
         blocks.addLast(block);
         samples += block.samples().length;
         trim();
+        peakSamples = Math.max(peakSamples, samples);
         notifyAll();
     }
 
@@ -108,6 +110,11 @@ final class AudioBacklog {
 
     synchronized double fillSeconds() {
         return samples / (double) sampleRate;
+    }
+
+    /** The most audio that ever waited at once: how close an outage came to the bound. */
+    synchronized double peakSeconds() {
+        return peakSamples / (double) sampleRate;
     }
 
     synchronized long droppedSamples() {

@@ -170,7 +170,8 @@ public final class MicCapture implements AutoCloseable {
     public MicSummary summary() {
         return new MicSummary(mixer == null ? String.valueOf(config.deviceName()) : mixer.getMixerInfo().getName(),
                 String.valueOf(format), List.copyOf(streamIds), samplesCaptured.get(), samplesAcked.get(),
-                backlog.droppedSamples() + samplesFailed.get(), config.targetRate());
+                backlog.droppedSamples() + samplesFailed.get(), config.targetRate(), backlog.peakSeconds(),
+                config.backlog().toMillis() / 1000.0);
     }
 
     /** Audio waiting in the backlog, seconds. */

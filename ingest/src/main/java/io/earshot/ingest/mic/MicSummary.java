@@ -12,9 +12,12 @@ import java.util.List;
  * @param samplesSent     samples acknowledged by Kafka
  * @param samplesDropped  samples given up (backlog full, Kafka refused, or still buffered at shutdown)
  * @param targetRate      rate of the sample counts
+ * @param backlogPeakSeconds the most audio that waited in the backlog at once (Kafka slow or unreachable)
+ * @param backlogSeconds  the backlog's bound
  */
 public record MicSummary(String device, String captureFormat, List<String> streamIds, long samplesCaptured,
-                         long samplesSent, long samplesDropped, int targetRate) {
+                         long samplesSent, long samplesDropped, int targetRate, double backlogPeakSeconds,
+                         double backlogSeconds) {
 
     public MicSummary {
         streamIds = List.copyOf(streamIds);
@@ -22,8 +25,9 @@ public record MicSummary(String device, String captureFormat, List<String> strea
 
     @Override
     public String toString() {
-        return String.format("captured %.1f s from '%s' (%s), sent %.1f s in %d stream(s), dropped %.1f s",
+        return String.format(java.util.Locale.ROOT,
+                "captured %.1f s from '%s' (%s), sent %.1f s in %d stream(s), dropped %.1f s, backlog peak %.1f s of %.0f s",
                 samplesCaptured / (double) targetRate, device, captureFormat, samplesSent / (double) targetRate,
-                streamIds.size(), samplesDropped / (double) targetRate);
+                streamIds.size(), samplesDropped / (double) targetRate, backlogPeakSeconds, backlogSeconds);
     }
 }

@@ -159,6 +159,86 @@ class MicCaptureKafkaTest {
         assertEquals(0.0, new IngestMetrics(registry).audioDroppedSeconds(SOURCE));
     }
 
+    /**
+     * A 60-s broker outage with every setting at its default (5-min backlog, Kafka client defaults of
+     * Earshot): no sample lost, one stream, the backlog peak reported; while the broker is away the producer
+     * logs a reconnect warning every ~10 s, not every second. Takes about 70 s.
+     */
+    @Test
+    void aSixtySecondOutageAtDefaultSettingsLosesNothingAndReportsTheBacklogPeak() throws Exception {
+        broker = startBroker(0);
+        int port = broker.port();
+        double outageSeconds = Double.parseDouble(System.getProperty("earshot.outage.seconds", "60"));
+        Path wav = wav(outageSeconds + 6);
+        WavCaptureMixerProvider.serve(wav, 1); // real time
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MicConfig config = MicConfig.of(SOURCE).withDevice(WavCaptureMixerProvider.DEVICE_NAME);
+        Properties defaults = new Properties();
+        defaults.put("bootstrap.servers", broker.bootstrapServers());
+        MicCapture capture = new MicCapture(config, defaults, Topics.withPrefix("mic60."), registry);
+        capture.start();
+        Thread.sleep(3000);
+        LogTap tap = LogTap.start();
+        long down = System.nanoTime();
+        broker.close();
+        Thread.sleep((long) (outageSeconds * 1000));
+        double backlogBeforeReturn = capture.backlogSeconds();
+        double outage = (System.nanoTime() - down) / 1e9;
+        List<String> outageLog = tap.stop();
+        broker = startBroker(port);
+        MicSummary summary = capture.awaitTermination();
+
+        float[] want = expected(wav);
+        assertEquals(0, summary.samplesDropped(), summary.toString());
+        assertEquals(want.length, summary.samplesCaptured());
+        assertEquals(want.length, summary.samplesSent());
+        assertEquals(1, summary.streamIds().size(), "one stream: nothing was lost");
+        List<Received> recs = read("mic60.audio", 1);
+        assertContiguousStreams(recs);
+        assertArrayEquals(want, AudioTopicReader.samples(recs, summary.streamIds().get(0)), 2.5f / 32768);
+        assertTrue(summary.backlogPeakSeconds() >= outageSeconds - 5, "backlog peak " + summary);
+        assertTrue(summary.backlogPeakSeconds() >= backlogBeforeReturn);
+        assertTrue(summary.toString().contains("backlog peak"), summary.toString());
+        long kafkaLines = outageLog.stream().filter(l -> l.contains("clientId=earshot-ingest")).count();
+        long micLines = outageLog.stream().filter(l -> l.contains("source " + SOURCE)).count();
+        System.out.printf("outage %.1f s: backlog %.1f s before the broker returned, %s; %d Kafka client log lines, "
+                + "%d capture log lines during the outage%n", outage, backlogBeforeReturn, summary, kafkaLines, micLines);
+        // Kafka's client logs two lines per failed reconnect ("could not be established", "disconnected") and a
+        // few about the requests in flight when the broker went. Reconnects come after 1, 2, 4 and 8 s, then
+        // every 10 s (+-20 % jitter): about 9 attempts in 60 s, where Kafka's own defaults make one a second.
+        assertTrue(kafkaLines <= 8 + 2 * outage / 8, kafkaLines + " Kafka client lines in " + outage + " s: " + outageLog);
+        assertTrue(micLines <= 1 + outage / 10, micLines + " capture lines in " + outage + " s");
+    }
+
+    /** Lines written to stderr (where slf4j-simple logs) between start and stop. */
+    static final class LogTap extends java.io.OutputStream {
+        private final java.io.PrintStream original = System.err;
+        private final java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+
+        static LogTap start() {
+            LogTap tap = new LogTap();
+            System.setErr(new java.io.PrintStream(tap, true, java.nio.charset.StandardCharsets.UTF_8));
+            return tap;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            original.write(b);
+            copy.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            original.write(b, off, len);
+            copy.write(b, off, len);
+        }
+
+        synchronized List<String> stop() {
+            System.setErr(original);
+            return copy.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
     @Test
     void outageLongerThanTheBacklogDropsTheOldestAudioCountedAndStartsANewStream() throws Exception {
         broker = startBroker(0);
