@@ -162,14 +162,15 @@ class MicCaptureKafkaTest {
     /**
      * A 60-s broker outage with every setting at its default (5-min backlog, Kafka client defaults of
      * Earshot): no sample lost, one stream, the backlog peak reported; while the broker is away the producer
-     * logs a reconnect warning every ~10 s, not every second. Takes about 70 s.
+     * logs a reconnect warning every ~10 s, not every second. Takes about 110 s.
      */
     @Test
     void aSixtySecondOutageAtDefaultSettingsLosesNothingAndReportsTheBacklogPeak() throws Exception {
         broker = startBroker(0);
         int port = broker.port();
         double outageSeconds = Double.parseDouble(System.getProperty("earshot.outage.seconds", "60"));
-        Path wav = wav(outageSeconds + 6);
+        // Capture goes on for 45 s after the outage, as a microphone would, while the backlog drains.
+        Path wav = wav(outageSeconds + 48);
         WavCaptureMixerProvider.serve(wav, 1); // real time
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         MicConfig config = MicConfig.of(SOURCE).withDevice(WavCaptureMixerProvider.DEVICE_NAME);
