@@ -177,7 +177,7 @@ class DetectorServiceRestartTest {
             assertTrue(first.awaitRunning(Duration.ofSeconds(60)));
             readUntil(topics.scores(), records -> !records.isEmpty());
         }
-        try (DetectorService smallerHop = DetectorService.start(config.stateDir(tmp.resolve("state-2")).hopSeconds(2.0)
+        try (DetectorService smallerHop = DetectorService.start(config.stateDir(tmp.resolve("state-2")).hopSeconds(1.0)
                 .build(), new SimpleMeterRegistry())) {
             assertFalse(smallerHop.awaitRunning(Duration.ofSeconds(60)), "the detector must not run on misread state");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -177,7 +177,7 @@ class AudioProcessorRestartTest {
     @Test
     void aRestartWithASmallerHopOnAnOpenStreamFailsAtStartNamingTheSourceTheSettingsAndTheRemedy() {
         DetectionSettings smallerHop = DetectorService.settings(DetectorConfig.builder(new Properties())
-                .model(model.path()).hopSeconds(2.0).build(), model.manifest());
+                .model(model.path()).hopSeconds(1.0).build(), model.manifest());
         assertTrue(smallerHop.geometry().hopFrames() < settings.geometry().hopFrames());
         MockProcessorContext<String, Object> context = context();
         int half = chunks.size() / 2;
