@@ -29,9 +29,14 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -282,6 +287,56 @@ public final class DetectorService implements AutoCloseable {
      */
     public Throwable failure() {
         return failure.get();
+    }
+
+    /**
+     * Entries and bytes (keys and values in their stored binary form) of each local state store of
+     * this instance, by store name, read through Kafka Streams' interactive queries: what the state of
+     * the sources this instance serves costs. Only while the application is running.
+     *
+     * @param entries    key-value pairs
+     * @param bytes      key plus value bytes
+     */
+    public record StoreSize(long entries, long bytes) {
+    }
+
+    public Map<String, StoreSize> stateSizes() {
+        List<String> names = settings.streaming()
+                ? List.of(DetectorTopology.STREAMS_STORE, DetectorTopology.MODEL_STATE_STORE)
+                : List.of(DetectorTopology.STREAMS_STORE, DetectorTopology.FRAMES_STORE, DetectorTopology.DECODE_STORE);
+        Map<String, StoreSize> out = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            ReadOnlyKeyValueStore<Object, Object> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+            long entries = 0;
+            long bytes = 0;
+            try (KeyValueIterator<Object, Object> it = store.all()) {
+                while (it.hasNext()) {
+                    KeyValue<Object, Object> kv = it.next();
+                    entries++;
+                    bytes += storedBytes(kv.key) + storedBytes(kv.value);
+                }
+            }
+            out.put(name, new StoreSize(entries, bytes));
+        }
+        return out;
+    }
+
+    private static long storedBytes(Object o) {
+        if (o instanceof String str) {
+            return str.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        } else if (o instanceof byte[] b) {
+            return b.length;
+        } else if (o instanceof org.apache.kafka.common.utils.Bytes b) {
+            return b.get().length;
+        } else if (o instanceof io.earshot.detector.state.SourceStream v) {
+            return v.toBytes().length;
+        } else if (o instanceof io.earshot.detector.state.DecodeProgress v) {
+            return v.toBytes().length;
+        } else if (o instanceof io.earshot.detector.state.ModelProgress v) {
+            return v.toBytes().length;
+        }
+        throw new IllegalArgumentException("unexpected state value " + o.getClass());
     }
 
     /** Waits until the application is RUNNING (true) or the timeout passes or it fails (false). */
