@@ -70,6 +70,8 @@ class DetectorServiceRestartTest {
                                   Path modelPath) throws InterruptedException {
         DetectorConfig config = DetectorConfig.builder(kafka()).model(modelPath).topics(topics)
                 .applicationId(appId).stateDir(stateDir).topicPartitions(2).thresholds(thresholds)
+                // the test pauses the audio between the halves longer than the default idle time
+                .idleTimeout(Duration.ofMinutes(10))
                 .energy(EnergyConfig.defaults(appId).withReportInterval(Duration.ofSeconds(2))).build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DetectorService service = DetectorService.start(config, registry);
@@ -171,7 +173,7 @@ class DetectorServiceRestartTest {
             producer.flush();
         }
         DetectorConfig.Builder config = DetectorConfig.builder(kafka()).model(TestModels.modelPath()).topics(topics)
-                .applicationId("hop-change").topicPartitions(1);
+                .applicationId("hop-change").topicPartitions(1).idleTimeout(Duration.ofMinutes(10));
         try (DetectorService first = DetectorService.start(config.stateDir(tmp.resolve("state-1")).build(),
                 new SimpleMeterRegistry())) {
             assertTrue(first.awaitRunning(Duration.ofSeconds(60)));
