@@ -27,6 +27,8 @@ import java.util.Properties;
  * @param maxBatch           most windows in one model call
  * @param maxBatchWait       how long a batch waits for more windows after its first
  * @param applyInterval      how often finished inferences are published (wall clock)
+ * @param inferenceTimeout   longest wait for one window's or block's inference; then it is dead-lettered
+ * @param idleTimeout        wall-clock time without audio after which a source's open events are closed
  * @param weighting          how overlapping windows are averaged
  * @param stateDir           Kafka Streams state directory, null for Kafka's default
  * @param createTopics       create missing topics at start
@@ -37,11 +39,16 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
                              Map<String, ThresholdOverride> thresholds, boolean emitScores, boolean emitLevels,
                              String applicationId,
                              int streamThreads, int intraOpThreads, int inferenceThreads, int maxBatch,
-                             Duration maxBatchWait, Duration applyInterval, WindowWeighting weighting, Path stateDir,
+                             Duration maxBatchWait, Duration applyInterval, Duration inferenceTimeout,
+                             Duration idleTimeout, WindowWeighting weighting, Path stateDir,
                              boolean createTopics, int topicPartitions, EnergyConfig energy) {
 
     public static final Path DEFAULT_MODEL = Path.of("models", "earshot-sed-v1.onnx");
     public static final String DEFAULT_APPLICATION_ID = "earshot-detector";
+    /** A source silent this long (wall clock) has its open events closed. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(5);
+    /** A window or block not inferred within this time is dead-lettered (the model normally takes milliseconds). */
+    public static final Duration DEFAULT_INFERENCE_TIMEOUT = Duration.ofSeconds(10);
 
     public DetectorConfig {
         Objects.requireNonNull(kafka, "kafka properties");
@@ -65,6 +72,12 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
         }
         if (applyInterval.isNegative() || applyInterval.isZero()) {
             throw new IllegalArgumentException("apply interval must be positive: " + applyInterval);
+        }
+        if (inferenceTimeout.isNegative() || inferenceTimeout.isZero()) {
+            throw new IllegalArgumentException("inference timeout must be positive: " + inferenceTimeout);
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle time must be positive: " + idleTimeout);
         }
     }
 
@@ -102,6 +115,8 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
         private int maxBatch = 32;
         private Duration maxBatchWait = Duration.ofMillis(5);
         private Duration applyInterval = Duration.ofMillis(20);
+        private Duration inferenceTimeout = DEFAULT_INFERENCE_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private WindowWeighting weighting = WindowWeighting.HANN;
         private Path stateDir;
         private boolean createTopics = true;
@@ -126,6 +141,8 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
         public Builder maxBatch(int v) { maxBatch = v; return this; }
         public Builder maxBatchWait(Duration v) { maxBatchWait = v; return this; }
         public Builder applyInterval(Duration v) { applyInterval = v; return this; }
+        public Builder inferenceTimeout(Duration v) { inferenceTimeout = v; return this; }
+        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
         public Builder weighting(WindowWeighting v) { weighting = v; return this; }
         public Builder stateDir(Path v) { stateDir = v; return this; }
         public Builder createTopics(boolean v) { createTopics = v; return this; }
@@ -135,7 +152,7 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
         public DetectorConfig build() {
             return new DetectorConfig(kafka, topics, model, windowSeconds, hopSeconds, thresholds, emitScores,
                     emitLevels, applicationId, streamThreads, intraOpThreads, inferenceThreads, maxBatch, maxBatchWait,
-                    applyInterval, weighting, stateDir, createTopics, topicPartitions, energy);
+                    applyInterval, inferenceTimeout, idleTimeout, weighting, stateDir, createTopics, topicPartitions, energy);
         }
     }
 }

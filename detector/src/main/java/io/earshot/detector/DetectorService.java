@@ -1,6 +1,8 @@
 package io.earshot.detector;
 
 import io.earshot.detector.inference.BatchingInferenceExecutor;
+import io.earshot.detector.inference.StreamBlock;
+import io.earshot.detector.inference.StreamBlockOutput;
 import io.earshot.detector.model.ManifestReader;
 import io.earshot.detector.model.ModelException;
 import io.earshot.detector.model.ModelManifest;
@@ -28,9 +30,14 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,14 +52,14 @@ public final class DetectorService implements AutoCloseable {
 
     private final DetectionSettings settings;
     private final OnnxModel model;
-    private final BatchingInferenceExecutor executor;
+    private final BatchingInferenceExecutor<?, ?> executor;
     private final KafkaStreams streams;
     private final EnergyReportPublisher energy;
     private final DetectorMetrics metrics;
     private final KafkaStreamsMetrics clientMetrics;
     private final AtomicReference<Throwable> failure;
 
-    private DetectorService(DetectionSettings settings, OnnxModel model, BatchingInferenceExecutor executor,
+    private DetectorService(DetectionSettings settings, OnnxModel model, BatchingInferenceExecutor<?, ?> executor,
                             KafkaStreams streams, EnergyReportPublisher energy, DetectorMetrics metrics,
                             KafkaStreamsMetrics clientMetrics, AtomicReference<Throwable> failure) {
         this.settings = settings;
@@ -80,8 +87,20 @@ public final class DetectorService implements AutoCloseable {
         OnnxModel model = OnnxModel.load(config.model(), manifest, config.intraOpThreads());
         WorkCounters work = new WorkCounters();
         DetectorMetrics metrics = new DetectorMetrics(registry, work);
-        BatchingInferenceExecutor executor = new BatchingInferenceExecutor(model::run, config.inferenceThreads(),
-                config.maxBatch(), config.maxBatchWait(), metrics);
+        BatchingInferenceExecutor<?, ?> executor;
+        Topology topology;
+        if (manifest.isStreaming()) {
+            BatchingInferenceExecutor<StreamBlock, StreamBlockOutput> blocks = new BatchingInferenceExecutor<>(
+                    model::runBlocks, b -> b.frames().length, config.inferenceThreads(), config.maxBatch(),
+                    config.maxBatchWait(), metrics);
+            executor = blocks;
+            topology = DetectorTopology.streaming(settings, blocks, metrics, DetectorService::nowMicros);
+        } else {
+            BatchingInferenceExecutor<float[][], float[][]> windows = BatchingInferenceExecutor.forWindows(model::run,
+                    config.inferenceThreads(), config.maxBatch(), config.maxBatchWait(), metrics);
+            executor = windows;
+            topology = DetectorTopology.windowed(settings, windows, metrics, DetectorService::nowMicros);
+        }
         KafkaStreams streams = null;
         EnergyReportPublisher energy = null;
         KafkaStreamsMetrics clientMetrics = null;
@@ -90,7 +109,6 @@ public final class DetectorService implements AutoCloseable {
             if (config.createTopics()) {
                 createTopics(config);
             }
-            Topology topology = DetectorTopology.build(settings, executor, metrics, DetectorService::nowMicros);
             if (config.emitLevels()) {
                 LevelsBranch.addTo(topology, config.topics(), manifest.sampleRate());
             }
@@ -116,10 +134,13 @@ public final class DetectorService implements AutoCloseable {
             clientMetrics = new KafkaStreamsMetrics(streams);
             clientMetrics.bindTo(registry);
             streams.start();
-            LOG.info("detector {} started: model {} {} ({} labels), window {} frames / hop {} frames, scores {}, levels {}",
+            LOG.info("detector {} started: model {} {} ({} labels), {}, idle time {} ms, scores {}, levels {}",
                     config.applicationId(), manifest.name(), manifest.version(), manifest.labels().size(),
-                    settings.geometry().windowFrames(), settings.geometry().hopFrames(),
-                    config.emitScores() ? "on" : "off", config.emitLevels() ? "on" : "off");
+                    settings.streaming() ? "streaming, blocks of " + manifest.streaming().blockFrames() + " output frames"
+                            : "window " + settings.geometry().windowFrames() + " frames / hop "
+                            + settings.geometry().hopFrames() + " frames",
+                    config.idleTimeout().toMillis(), config.emitScores() ? "on" : "off",
+                    config.emitLevels() ? "on" : "off");
             return new DetectorService(settings, model, executor, streams, energy, metrics, clientMetrics, failure);
         } catch (RuntimeException e) {
             if (clientMetrics != null) {
@@ -147,22 +168,46 @@ public final class DetectorService implements AutoCloseable {
         return null;
     }
 
-    /** Resolves window, hop and thresholds against the manifest. */
+    /**
+     * Resolves the mode, window, hop and thresholds against the manifest. Windowed models: the window
+     * and hop given in the configuration win, then the manifest's {@code window} block, then the default
+     * of {@link #DEFAULT_HOP_SECONDS} hop and a window of two hops. A streaming model has no windows:
+     * a window or hop in the configuration is an error.
+     */
     public static DetectionSettings settings(DetectorConfig config, ModelManifest manifest) {
+        List<DecoderConfig> decoders = decoders(manifest, config.thresholds());
+        if (manifest.isStreaming()) {
+            if (config.windowSeconds() != null || config.hopSeconds() != null) {
+                throw new IllegalArgumentException("model " + manifest.source() + " is a streaming model: it runs block"
+                        + " by block and has no window or hop to set");
+            }
+            return new DetectionSettings(manifest, null, config.weighting(), decoders, config.emitScores(),
+                    config.topics(), config.applyInterval(), config.inferenceTimeout(), config.idleTimeout());
+        }
         int rate = manifest.sampleRate();
         int frameHop = manifest.features().hopLength();
+        ModelManifest.WindowBlock block = manifest.window() != null ? manifest.window() : defaultWindow(manifest);
         WindowGeometry geometry;
         if (config.windowSeconds() == null && config.hopSeconds() == null) {
-            geometry = new WindowGeometry(manifest.windowFrames(), manifest.hopFrames(), manifest.timePooling(), frameHop);
+            geometry = new WindowGeometry(block.frames(), block.hopFrames(), manifest.timePooling(), frameHop);
         } else {
-            double window = config.windowSeconds() != null ? config.windowSeconds()
-                    : manifest.windowFrames() * (double) frameHop / rate;
-            double hop = config.hopSeconds() != null ? config.hopSeconds()
-                    : manifest.hopFrames() * (double) frameHop / rate;
+            double window = config.windowSeconds() != null ? config.windowSeconds() : block.frames() * (double) frameHop / rate;
+            double hop = config.hopSeconds() != null ? config.hopSeconds() : block.hopFrames() * (double) frameHop / rate;
             geometry = WindowGeometry.fromSeconds(window, hop, rate, frameHop, manifest.timePooling());
         }
-        return new DetectionSettings(manifest, geometry, config.weighting(), decoders(manifest, config.thresholds()),
-                config.emitScores(), config.topics(), config.applyInterval());
+        return new DetectionSettings(manifest, geometry, config.weighting(), decoders, config.emitScores(),
+                config.topics(), config.applyInterval(), config.inferenceTimeout(), config.idleTimeout());
+    }
+
+    /** Default hop of a windowed model whose manifest names none; the window is two hops (50 % overlap). */
+    public static final double DEFAULT_HOP_SECONDS = 2.0;
+
+    /** The default window of a windowed model: a hop of about 2 s in whole output frames, a window of two hops. */
+    static ModelManifest.WindowBlock defaultWindow(ModelManifest manifest) {
+        double outputFrameSec = manifest.grid().hopSamples() / (double) manifest.sampleRate();
+        int hopOutputFrames = (int) Math.max(1, Math.round(DEFAULT_HOP_SECONDS / outputFrameSec));
+        int hop = hopOutputFrames * manifest.timePooling();
+        return new ModelManifest.WindowBlock(2 * hop, hop);
     }
 
     /** The manifest's decoding rules with thresholds overridden; an off threshold not given keeps its ratio to on. */
@@ -251,6 +296,56 @@ public final class DetectorService implements AutoCloseable {
      */
     public Throwable failure() {
         return failure.get();
+    }
+
+    /**
+     * Entries and bytes (keys and values in their stored binary form) of each local state store of
+     * this instance, by store name, read through Kafka Streams' interactive queries: what the state of
+     * the sources this instance serves costs. Only while the application is running.
+     *
+     * @param entries    key-value pairs
+     * @param bytes      key plus value bytes
+     */
+    public record StoreSize(long entries, long bytes) {
+    }
+
+    public Map<String, StoreSize> stateSizes() {
+        List<String> names = settings.streaming()
+                ? List.of(DetectorTopology.STREAMS_STORE, DetectorTopology.MODEL_STATE_STORE)
+                : List.of(DetectorTopology.STREAMS_STORE, DetectorTopology.FRAMES_STORE, DetectorTopology.DECODE_STORE);
+        Map<String, StoreSize> out = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            ReadOnlyKeyValueStore<Object, Object> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+            long entries = 0;
+            long bytes = 0;
+            try (KeyValueIterator<Object, Object> it = store.all()) {
+                while (it.hasNext()) {
+                    KeyValue<Object, Object> kv = it.next();
+                    entries++;
+                    bytes += storedBytes(kv.key) + storedBytes(kv.value);
+                }
+            }
+            out.put(name, new StoreSize(entries, bytes));
+        }
+        return out;
+    }
+
+    private static long storedBytes(Object o) {
+        if (o instanceof String str) {
+            return str.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        } else if (o instanceof byte[] b) {
+            return b.length;
+        } else if (o instanceof org.apache.kafka.common.utils.Bytes b) {
+            return b.get().length;
+        } else if (o instanceof io.earshot.detector.state.SourceStream v) {
+            return v.toBytes().length;
+        } else if (o instanceof io.earshot.detector.state.DecodeProgress v) {
+            return v.toBytes().length;
+        } else if (o instanceof io.earshot.detector.state.ModelProgress v) {
+            return v.toBytes().length;
+        }
+        throw new IllegalArgumentException("unexpected state value " + o.getClass());
     }
 
     /** Waits until the application is RUNNING (true) or the timeout passes or it fails (false). */

@@ -11,7 +11,12 @@ public enum DlqReason {
     /** A chunk whose samples lie before what the stream already delivered. */
     BACK_IN_TIME("back_in_time"),
     /** A valid chunk whose processing failed unexpectedly (a defect; the stream goes on without it). */
-    PROCESSING_FAILED("processing_failed");
+    PROCESSING_FAILED("processing_failed"),
+    /**
+     * Not an audio record: a window or block of a source whose inference failed or timed out; the record
+     * has an empty value and names the stream and samples in headers. The source goes on.
+     */
+    INFERENCE_FAILED("inference_failed");
 
     private final String code;
 

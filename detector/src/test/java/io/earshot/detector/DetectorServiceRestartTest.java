@@ -35,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * On the real in-process broker: a detector stopped mid-stream and restarted (with an empty state
@@ -61,8 +63,15 @@ class DetectorServiceRestartTest {
 
     private DetectorService start(String appId, Topics topics, Path stateDir, Map<String, ThresholdOverride> thresholds)
             throws InterruptedException {
-        DetectorConfig config = DetectorConfig.builder(kafka()).model(TestModels.modelPath()).topics(topics)
+        return start(appId, topics, stateDir, thresholds, TestModels.modelPath());
+    }
+
+    private DetectorService start(String appId, Topics topics, Path stateDir, Map<String, ThresholdOverride> thresholds,
+                                  Path modelPath) throws InterruptedException {
+        DetectorConfig config = DetectorConfig.builder(kafka()).model(modelPath).topics(topics)
                 .applicationId(appId).stateDir(stateDir).topicPartitions(2).thresholds(thresholds)
+                // the test pauses the audio between the halves longer than the default idle time
+                .idleTimeout(Duration.ofMinutes(10))
                 .energy(EnergyConfig.defaults(appId).withReportInterval(Duration.ofSeconds(2))).build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DetectorService service = DetectorService.start(config, registry);
@@ -73,40 +82,58 @@ class DetectorServiceRestartTest {
         return service;
     }
 
-    private static Topics topicsOf(String prefix) {
-        return new Topics("earshot.audio", prefix + "audio.dlq", prefix + "events", prefix + "scores", prefix + "energy",
+    private static Topics topicsOf(String audioTopic, String prefix) {
+        return new Topics(audioTopic, prefix + "audio.dlq", prefix + "events", prefix + "scores", prefix + "energy",
                 prefix + "levels");
     }
 
-    @Test
-    void restartMidStreamGivesTheEventsOfAnUninterruptedRun() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"windowed", "streaming"})
+    void restartMidStreamGivesTheEventsOfAnUninterruptedRun(String kind) throws Exception {
         float[] audio = TestAudio.scene(31.3);
+        boolean streaming = kind.equals("streaming");
+        Path modelPath = streaming ? TestModels.streamingModelPath() : TestModels.modelPath();
         Map<String, ThresholdOverride> thresholds;
-        try (io.earshot.detector.model.OnnxModel model = TestModels.load()) {
-            thresholds = TestModels.thresholdsFor(model, audio);
+        long inferencesPerStream;
+        try (io.earshot.detector.model.OnnxModel model = streaming ? TestModels.loadStreaming() : TestModels.load()) {
+            thresholds = streaming ? TestModels.percentileThresholds(model, audio) : TestModels.thresholdsFor(model, audio);
+            long frames = (audio.length - 1024) / 256 + 1;
+            if (streaming) {
+                // ceil(F / 4) decision frames plus the look-ahead, in blocks
+                var st = model.manifest().streaming();
+                inferencesPerStream = ((frames + 3) / 4 + st.lookaheadFrames() + st.blockFrames() - 1) / st.blockFrames();
+            } else {
+                var g = DetectorService.settings(DetectorConfig.builder(new Properties()).model(modelPath).build(),
+                        model.manifest()).geometry();
+                long full = (frames - g.windowFrames()) / g.hopFrames() + 1;
+                long covered = (full - 1) * g.hopFrames() + g.windowFrames();
+                inferencesPerStream = full + (covered < frames ? 1 : 0);
+            }
         }
+        String audioTopic = kind + ".audio";
         Map<String, List<AudioChunk>> chunks = new HashMap<>();
         for (String s : SOURCES) {
             chunks.put(s, TestAudio.chunks("stream-" + s, audio, s.equals("mic-1") ? 1600 : 2500));
         }
         long lastFrame = ((audio.length - 1024) / 256) / 4;
-        Topics restarted = topicsOf("restarted.");
-        Topics uninterrupted = topicsOf("uninterrupted.");
+        Topics restarted = topicsOf(audioTopic, kind + ".restarted.");
+        Topics uninterrupted = topicsOf(audioTopic, kind + ".uninterrupted.");
 
         try (KafkaProducer<String, AudioChunk> producer = producer()) {
             // first half of every stream, then a detector that is stopped mid-stream
-            send(producer, chunks, 0.0, 0.5);
-            try (DetectorService first = start("restarted", restarted, tmp.resolve("state-1"), thresholds)) {
+            send(producer, audioTopic, chunks, 0.0, 0.5);
+            try (DetectorService first = start(kind + "-restarted", restarted, tmp.resolve("state-1"), thresholds, modelPath)) {
                 List<ConsumerRecord<String, byte[]>> seen = readUntil(restarted.scores(),
                         records -> SOURCES.stream().allMatch(s -> records.stream().anyMatch(r -> r.key().equals(s))));
                 assertFalse(seen.isEmpty());
                 assertTrue(first.metrics().work().audioSeconds() > 0, "the first detector analysed audio before it stopped");
             }
-            send(producer, chunks, 0.5, 1.0);
+            send(producer, audioTopic, chunks, 0.5, 1.0);
         }
         // a new state directory: the restarted detector must rebuild its state from the changelogs
-        try (DetectorService again = start("restarted", restarted, tmp.resolve("state-2"), thresholds);
-             DetectorService reference = start("uninterrupted", uninterrupted, tmp.resolve("state-ref"), thresholds)) {
+        try (DetectorService again = start(kind + "-restarted", restarted, tmp.resolve("state-2"), thresholds, modelPath);
+             DetectorService reference = start(kind + "-uninterrupted", uninterrupted, tmp.resolve("state-ref"), thresholds,
+                     modelPath)) {
             Predicate<List<ConsumerRecord<String, byte[]>>> allFinal = records -> SOURCES.stream().allMatch(s ->
                     records.stream().filter(r -> r.key().equals(s)).map(r -> JsonSerde.frameScores().fromBytes(r.value()))
                             .anyMatch(b -> b.firstFrameIndex() + b.scores().size() - 1 == lastFrame));
@@ -131,7 +158,8 @@ class DetectorServiceRestartTest {
             inferences += report.inferences();
         }
         assertEquals(2 * audio.length / 16000.0, audioSeconds, 0.01);
-        assertEquals(2 * (5 + 1), inferences, "5 full windows and one end window per stream");
+        assertEquals(2 * inferencesPerStream, inferences, streaming ? "every block of each stream once"
+                : "the full windows and one end window per stream");
     }
 
     @Test
@@ -146,13 +174,13 @@ class DetectorServiceRestartTest {
             producer.flush();
         }
         DetectorConfig.Builder config = DetectorConfig.builder(kafka()).model(TestModels.modelPath()).topics(topics)
-                .applicationId("hop-change").topicPartitions(1);
+                .applicationId("hop-change").topicPartitions(1).idleTimeout(Duration.ofMinutes(10));
         try (DetectorService first = DetectorService.start(config.stateDir(tmp.resolve("state-1")).build(),
                 new SimpleMeterRegistry())) {
             assertTrue(first.awaitRunning(Duration.ofSeconds(60)));
             readUntil(topics.scores(), records -> !records.isEmpty());
         }
-        try (DetectorService smallerHop = DetectorService.start(config.stateDir(tmp.resolve("state-2")).hopSeconds(2.0)
+        try (DetectorService smallerHop = DetectorService.start(config.stateDir(tmp.resolve("state-2")).hopSeconds(1.0)
                 .build(), new SimpleMeterRegistry())) {
             assertFalse(smallerHop.awaitRunning(Duration.ofSeconds(60)), "the detector must not run on misread state");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -205,12 +233,12 @@ class DetectorServiceRestartTest {
         return new KafkaProducer<>(p, new StringSerializer(), AudioChunkSerde.chunkSerializer());
     }
 
-    private static void send(KafkaProducer<String, AudioChunk> producer, Map<String, List<AudioChunk>> chunks,
+    private static void send(KafkaProducer<String, AudioChunk> producer, String topic, Map<String, List<AudioChunk>> chunks,
                              double from, double to) {
         for (String s : SOURCES) {
             List<AudioChunk> list = chunks.get(s);
             for (int i = (int) (from * list.size()); i < (int) (to * list.size()); i++) {
-                producer.send(new ProducerRecord<>("earshot.audio", s, list.get(i)));
+                producer.send(new ProducerRecord<>(topic, s, list.get(i)));
             }
         }
         producer.flush();

@@ -49,8 +49,12 @@ public final class TestModels {
         java.util.List<io.earshot.dsp.features.LogMelFrame> frames =
                 new io.earshot.dsp.features.StreamingFramer(m.features()).push(0, audio);
         java.util.List<float[]> rows = new java.util.ArrayList<>();
-        for (int start = 0; start + m.windowFrames() <= frames.size(); start += m.windowFrames()) {
-            float[][] window = new float[m.windowFrames()][];
+        if (m.isStreaming()) {
+            rows.addAll(java.util.Arrays.asList(streamReference(model, frames.stream().map(f -> f.values()).toList())));
+        }
+        int windowFrames = 624;
+        for (int start = 0; !m.isStreaming() && start + windowFrames <= frames.size(); start += windowFrames) {
+            float[][] window = new float[windowFrames][];
             for (int i = 0; i < window.length; i++) {
                 window[i] = frames.get(start + i).values();
             }
@@ -67,6 +71,18 @@ public final class TestModels {
         if (labelsAboveThreshold >= 2) {
             return java.util.Map.of();
         }
+        return percentileThresholds(m, rows);
+    }
+
+    /** Per label: on at the 85th and off at the 70th percentile of the model's frame scores over the audio. */
+    public static java.util.Map<String, ThresholdOverride> percentileThresholds(OnnxModel model, float[] audio) {
+        ModelManifest m = model.manifest();
+        java.util.List<float[]> frames = new io.earshot.dsp.features.StreamingFramer(m.features()).push(0, audio)
+                .stream().map(io.earshot.dsp.features.LogMelFrame::values).toList();
+        return percentileThresholds(m, java.util.Arrays.asList(streamReference(model, frames)));
+    }
+
+    private static java.util.Map<String, ThresholdOverride> percentileThresholds(ModelManifest m, java.util.List<float[]> rows) {
         java.util.Map<String, ThresholdOverride> out = new java.util.LinkedHashMap<>();
         for (int l = 0; l < m.labels().size(); l++) {
             double[] v = new double[rows.size()];
@@ -79,6 +95,53 @@ public final class TestModels {
             out.put(m.labels().get(l), new ThresholdOverride(on, off));
         }
         return out;
+    }
+
+    /**
+     * A streaming model's decision-frame probabilities for a whole stream, run the way the contract
+     * specifies (and the Python reference does): blocks from zero state, the last one completed with
+     * zero frames, all-zero blocks until ceil(F / pooling) decision frames exist.
+     */
+    public static float[][] streamReference(OnnxModel model, java.util.List<float[]> frames) {
+        ModelManifest m = model.manifest();
+        io.earshot.detector.model.StreamingSpec st = m.streaming();
+        int pooling = m.timePooling();
+        int blockIn = st.blockFrames() * pooling;
+        int decisions = (frames.size() + pooling - 1) / pooling;
+        float[][] out = new float[decisions][];
+        float[] state = new float[st.stateSize()];
+        for (int b = 0; (long) b * st.blockFrames() < decisions + st.lookaheadFrames(); b++) {
+            float[][] block = new float[blockIn][m.nMels()];
+            for (int i = 0; i < blockIn && b * blockIn + i < frames.size(); i++) {
+                block[i] = frames.get(b * blockIn + i);
+            }
+            io.earshot.detector.inference.StreamBlockOutput o = model.runBlocks(
+                    java.util.List.of(new io.earshot.detector.inference.StreamBlock(block, state))).get(0);
+            state = o.state();
+            for (int i = 0; i < st.blockFrames(); i++) {
+                int d = b * st.blockFrames() + i - st.lookaheadFrames();
+                if (d >= 0 && d < decisions) {
+                    out[d] = o.probs()[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The streaming test model: {@code -Dearshot.streaming.model=FILE}, else the random-weight model with
+     * golden outputs from the Python reference in src/test/resources/streaming-test-model.
+     */
+    public static Path streamingModelPath() {
+        String override = System.getProperty("earshot.streaming.model");
+        return override != null ? Path.of(override)
+                : repoRoot().resolve("detector/src/test/resources/streaming-test-model/earshot-sed-test-stream.onnx");
+    }
+
+    public static OnnxModel loadStreaming() {
+        Path p = streamingModelPath();
+        Assumptions.assumeTrue(Files.isRegularFile(p), "no streaming model at " + p);
+        return OnnxModel.load(p, ManifestReader.read(ManifestReader.manifestPathFor(p)), 1);
     }
 
     public static OnnxModel load() {

@@ -41,11 +41,13 @@ public final class DetectCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Option(names = "--window-s", paramLabel = "SECONDS",
-            description = "Analysis window length (default: the manifest's, about 10 s).")
+            description = "Windowed models: analysis window length (default: the manifest's window block, else two hops)."
+                    + " A streaming model has no windows.")
     Double windowSeconds;
 
     @Option(names = "--hop-s", paramLabel = "SECONDS",
-            description = "Hop between windows (default: the manifest's, about 5 s: every frame is seen by two windows).")
+            description = "Windowed models: hop between windows (default: the manifest's window block, else about 2 s;"
+                    + " every frame is seen by two windows).")
     Double hopSeconds;
 
     @Option(names = "--threshold", paramLabel = "LABEL=ON[:OFF]",
@@ -84,6 +86,16 @@ public final class DetectCommand implements Callable<Integer> {
             description = "How long a batch waits for more windows (default: ${DEFAULT-VALUE}).")
     long maxBatchWaitMs;
 
+    @Option(names = "--idle-timeout-s", paramLabel = "SECONDS", defaultValue = "5",
+            description = "A source that sends nothing for this long (wall clock) has its last audio scored and its"
+                    + " open events closed with end_reason idle (default: ${DEFAULT-VALUE}).")
+    double idleTimeoutSeconds;
+
+    @Option(names = "--inference-timeout-s", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Longest wait for one window's or block's inference; then it goes to the DLQ and the source"
+                    + " goes on (default: ${DEFAULT-VALUE}).")
+    double inferenceTimeoutSeconds;
+
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".earshot/detector-state",
             description = "Kafka Streams state directory (default: ${DEFAULT-VALUE}).")
     Path stateDir;
@@ -118,6 +130,8 @@ public final class DetectCommand implements Callable<Integer> {
                 .inferenceThreads(inferenceThreads)
                 .maxBatch(maxBatch)
                 .maxBatchWait(Duration.ofMillis(maxBatchWaitMs))
+                .idleTimeout(Duration.ofMillis(Math.round(idleTimeoutSeconds * 1000)))
+                .inferenceTimeout(Duration.ofMillis(Math.round(inferenceTimeoutSeconds * 1000)))
                 .stateDir(stateDir)
                 .energy(energyConfig())
                 .build();
@@ -128,10 +142,12 @@ public final class DetectCommand implements Callable<Integer> {
         StopSignals signals = StopSignals.install(this::stop);
         try (MetricsEndpoint metrics = common.startMetrics("detector");
              DetectorService detector = DetectorService.start(config, metrics.registry())) {
-            spec.commandLine().getOut().printf("Detector %s reading %s from %s, model %s (window %.2f s, hop %.2f s)%s. Ctrl-C stops it.%n",
-                    applicationId, config.topics().audio(), kafka.bootstrapServers(), model.given(),
-                    detector.settings().geometry().windowSeconds(detector.settings().manifest().sampleRate()),
-                    detector.settings().geometry().hopSeconds(detector.settings().manifest().sampleRate()),
+            int rate = detector.settings().manifest().sampleRate();
+            String mode = detector.settings().streaming() ? "streaming"
+                    : String.format(java.util.Locale.ROOT, "window %.2f s, hop %.2f s",
+                    detector.settings().geometry().windowSeconds(rate), detector.settings().geometry().hopSeconds(rate));
+            spec.commandLine().getOut().printf("Detector %s reading %s from %s, model %s (%s)%s. Ctrl-C stops it.%n",
+                    applicationId, config.topics().audio(), kafka.bootstrapServers(), model.given(), mode,
                     metrics.serving() ? ", metrics on " + metrics.uri() : "");
             spec.commandLine().getOut().flush();
             awaitStopOrFailure(detector);

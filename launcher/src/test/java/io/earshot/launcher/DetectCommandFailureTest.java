@@ -50,8 +50,9 @@ class DetectCommandFailureTest {
         publishOpenStream(kafka, topics, "mic-cli", 16.0);
 
         // A first detector analyses part of the stream and stops with the stream still open.
+        // (a long idle time: the stream must still be open when this detector stops)
         DetectorConfig first = DetectorConfig.builder(kafka).model(model).topics(topics).applicationId("hop-cli")
-                .stateDir(dir.resolve("state-1")).build();
+                .stateDir(dir.resolve("state-1")).idleTimeout(Duration.ofMinutes(10)).build();
         try (DetectorService detector = DetectorService.start(first, new SimpleMeterRegistry())) {
             assertTrue(detector.awaitRunning(Duration.ofSeconds(60)), "first detector running");
             awaitRecords(kafka, topics.scores());
@@ -59,7 +60,7 @@ class DetectCommandFailureTest {
 
         // The same application with a smaller hop must not run on that state, nor wait for a Ctrl-C.
         MainTest.Result r = MainTest.run("detect", "--bootstrap-server", KAFKA.bootstrapServers(),
-                "--model", model.toString(), "--application-id", "hop-cli", "--hop-s", "2.0",
+                "--model", model.toString(), "--application-id", "hop-cli", "--hop-s", "1.0",
                 "--state-dir", dir.resolve("state-2").toString(), "--energy-interval-s", "0");
         assertEquals(Main.EXIT_FAILURE, r.exitCode(), r.err());
         assertTrue(r.err().contains("the detector stopped: source mic-cli has an open stream"), r.err());

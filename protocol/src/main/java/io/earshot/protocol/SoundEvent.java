@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param confidence     mean frame probability over the event so far (start) or over the whole event (end)
  * @param model          model name
  * @param modelVersion   model version
+ * @param endReason      why the event closed (end records only; null in start records)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SoundEvent(
@@ -44,7 +45,31 @@ public record SoundEvent(
         @JsonProperty("offset_time_us") Long offsetTimeMicros,
         @JsonProperty("confidence") double confidence,
         @JsonProperty("model") String model,
-        @JsonProperty("model_version") String modelVersion) {
+        @JsonProperty("model_version") String modelVersion,
+        @JsonProperty("end_reason") EndReason endReason) {
+
+    /**
+     * Why an event closed. {@link #OFFSET}: the scores fell below the off threshold (the sound ended);
+     * the others: the detector closed it at the last analysed sample because its stream ended
+     * ({@link #END_OF_STREAM}), jumped ahead ({@link #GAP}), was replaced by a new stream id
+     * ({@link #NEW_STREAM}) or sent nothing for the idle time ({@link #IDLE}).
+     */
+    public enum EndReason {
+        @JsonProperty("offset") OFFSET,
+        @JsonProperty("end_of_stream") END_OF_STREAM,
+        @JsonProperty("gap") GAP,
+        @JsonProperty("new_stream") NEW_STREAM,
+        @JsonProperty("idle") IDLE
+    }
+
+    /** A record without an end reason given: an end record then closed at its offset ({@link EndReason#OFFSET}). */
+    public SoundEvent(String eventId, String sourceId, String streamId, String label, State state, long onsetSample,
+                      Long offsetSample, int sampleRate, double onsetSec, Double offsetSec, long onsetTimeMicros,
+                      Long offsetTimeMicros, double confidence, String model, String modelVersion) {
+        this(eventId, sourceId, streamId, label, state, onsetSample, offsetSample, sampleRate, onsetSec, offsetSec,
+                onsetTimeMicros, offsetTimeMicros, confidence, model, modelVersion,
+                state == State.END ? EndReason.OFFSET : null);
+    }
 
     /** Lifecycle state of an event record. */
     public enum State {
@@ -60,6 +85,9 @@ public record SoundEvent(
         Objects.requireNonNull(state, "state");
         if (state == State.END && (offsetSample == null || offsetSec == null || offsetTimeMicros == null)) {
             throw new IllegalArgumentException("an end record needs its offset: " + eventId);
+        }
+        if (state == State.START && endReason != null) {
+            throw new IllegalArgumentException("a start record has no end reason: " + eventId);
         }
     }
 

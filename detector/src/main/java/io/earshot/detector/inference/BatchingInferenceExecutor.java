@@ -9,39 +9,57 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs windows through the model in batches. Callers submit windows as soon as they are ready and get
- * a future; worker threads take the first waiting window, keep collecting for at most {@code maxWait}
- * (or until {@code maxBatch} windows), and run each group of equal length as one batch.
+ * Runs model inputs (windows, or streaming blocks) through the model in batches. Callers submit an
+ * input as soon as it is ready and get a future; worker threads take the first waiting input, keep
+ * collecting for at most {@code maxWait} (or until {@code maxBatch} inputs), and run each group of
+ * equal shape as one batch.
  *
- * <p>Windows from every source, task and stream thread of the process share one queue, so windows
- * that become ready together go through the model together.
+ * <p>Inputs from every source, task and stream thread of the process share one queue, so inputs that
+ * become ready together go through the model together. Every future completes: with the output, with
+ * the model's exception, with an {@link Error} thrown by the model (the worker survives it), or, on
+ * close, with "closed".
+ *
+ * @param <I> one model input (one row of a batch)
+ * @param <O> the model output for that row
  */
-public final class BatchingInferenceExecutor implements AutoCloseable {
+public final class BatchingInferenceExecutor<I, O> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchingInferenceExecutor.class);
 
-    private final WindowModel model;
+    /** Runs equal-shaped inputs as one batch; returns one output per input, in order. */
+    @FunctionalInterface
+    public interface BatchModel<I, O> {
+        List<O> run(List<I> inputs);
+    }
+
+    private final BatchModel<I, O> model;
+    private final ToIntFunction<I> shape;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final BatchListener listener;
-    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Request<I, O>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
-    private record Request(float[][] window, CompletableFuture<float[][]> result) {
+    private record Request<I, O>(I input, CompletableFuture<O> result) {
     }
 
-    public BatchingInferenceExecutor(WindowModel model, int workerThreads, int maxBatch, Duration maxWait,
-                                     BatchListener listener) {
+    /**
+     * @param shape inputs with equal shape values can share a batch (windows: their length in frames)
+     */
+    public BatchingInferenceExecutor(BatchModel<I, O> model, ToIntFunction<I> shape, int workerThreads, int maxBatch,
+                                     Duration maxWait, BatchListener listener) {
         if (workerThreads < 1 || maxBatch < 1 || maxWait.isNegative()) {
             throw new IllegalArgumentException("need >= 1 worker, batch >= 1 and a non-negative wait; got "
                     + workerThreads + ", " + maxBatch + ", " + maxWait);
         }
         this.model = model;
+        this.shape = shape;
         this.maxBatch = maxBatch;
         this.maxWaitNanos = maxWait.toNanos();
         this.listener = listener;
@@ -53,22 +71,30 @@ public final class BatchingInferenceExecutor implements AutoCloseable {
         }
     }
 
-    /** Queues one window ({@code [t][mel]}); the future completes with {@code [outputFrame][label]}. */
-    public CompletableFuture<float[][]> submit(float[][] window) {
-        CompletableFuture<float[][]> result = new CompletableFuture<>();
+    /** An executor for analysis windows ({@code [t][mel]} in, {@code [outputFrame][label]} out). */
+    public static BatchingInferenceExecutor<float[][], float[][]> forWindows(WindowModel model, int workerThreads,
+                                                                          int maxBatch, Duration maxWait,
+                                                                          BatchListener listener) {
+        return new BatchingInferenceExecutor<>(windows -> List.of(model.run(windows.toArray(new float[0][][]))),
+                w -> w.length, workerThreads, maxBatch, maxWait, listener);
+    }
+
+    /** Queues one input; the future completes with its output (or the failure). */
+    public CompletableFuture<O> submit(I input) {
+        CompletableFuture<O> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(new IllegalStateException("inference executor is closed"));
             return result;
         }
-        queue.add(new Request(window, result));
+        queue.add(new Request<>(input, result));
         return result;
     }
 
     private void work() {
-        List<Request> batch = new ArrayList<>(maxBatch);
+        List<Request<I, O>> batch = new ArrayList<>(maxBatch);
         while (!closed) {
             try {
-                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Request<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -76,7 +102,7 @@ public final class BatchingInferenceExecutor implements AutoCloseable {
                 long deadline = System.nanoTime() + maxWaitNanos;
                 while (batch.size() < maxBatch) {
                     long left = deadline - System.nanoTime();
-                    Request next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    Request<I, O> next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
                     if (next == null) {
                         break;
                     }
@@ -87,32 +113,41 @@ public final class BatchingInferenceExecutor implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } finally {
+                // whatever happened, nothing taken from the queue is left waiting
+                for (Request<I, O> r : batch) {
+                    r.result().completeExceptionally(new IllegalStateException("inference worker stopped"));
+                }
                 batch.clear();
             }
         }
     }
 
-    /** Windows of different lengths (partial windows at stream end) cannot share a tensor. */
-    private void runGrouped(List<Request> batch) {
-        Map<Integer, List<Request>> byLength = new LinkedHashMap<>();
-        for (Request r : batch) {
-            byLength.computeIfAbsent(r.window().length, k -> new ArrayList<>()).add(r);
+    /** Inputs of different shapes (partial windows at stream end) cannot share a tensor. */
+    private void runGrouped(List<Request<I, O>> batch) {
+        Map<Integer, List<Request<I, O>>> byShape = new LinkedHashMap<>();
+        for (Request<I, O> r : batch) {
+            byShape.computeIfAbsent(shape.applyAsInt(r.input()), k -> new ArrayList<>()).add(r);
         }
-        for (List<Request> group : byLength.values()) {
-            float[][][] windows = new float[group.size()][][];
-            for (int i = 0; i < windows.length; i++) {
-                windows[i] = group.get(i).window();
+        for (List<Request<I, O>> group : byShape.values()) {
+            List<I> inputs = new ArrayList<>(group.size());
+            for (Request<I, O> r : group) {
+                inputs.add(r.input());
             }
             try {
                 long start = System.nanoTime();
-                float[][][] out = model.run(windows);
-                listener.batchDone(windows.length, System.nanoTime() - start);
-                for (int i = 0; i < windows.length; i++) {
-                    group.get(i).result().complete(out[i]);
+                List<O> out = model.run(inputs);
+                listener.batchDone(inputs.size(), System.nanoTime() - start);
+                if (out.size() != inputs.size()) {
+                    throw new IllegalStateException("the model returned " + out.size() + " outputs for " + inputs.size() + " inputs");
                 }
-            } catch (RuntimeException e) {
-                LOG.error("inference of a batch of {} windows failed: {}", windows.length, e.toString());
-                for (Request r : group) {
+                for (int i = 0; i < inputs.size(); i++) {
+                    group.get(i).result().complete(out.get(i));
+                }
+            } catch (RuntimeException | Error e) {
+                // An Error (out of memory, a native library fault surfaced as one) fails this batch's inputs
+                // like any model failure: the callers set them aside and the worker takes the next batch.
+                LOG.error("inference of a batch of {} inputs failed: {}", inputs.size(), e.toString());
+                for (Request<I, O> r : group) {
                     r.result().completeExceptionally(e);
                 }
             }
@@ -132,7 +167,7 @@ public final class BatchingInferenceExecutor implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        Request r;
+        Request<I, O> r;
         while ((r = queue.poll()) != null) {
             r.result().completeExceptionally(new IllegalStateException("inference executor closed"));
         }

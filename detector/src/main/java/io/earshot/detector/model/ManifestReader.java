@@ -75,13 +75,36 @@ public final class ManifestReader {
                     + spec.hopLength() * pooling);
         }
         FrameGrid grid = new FrameGrid(f.integer(output, "frame_offset_samples"), frameHop);
-        JsonNode window = f.object(root, "window");
-        int windowFrames = f.integer(window, "frames");
-        int hopFrames = f.integer(window, "hop_frames");
+        String kind = root.has("kind") ? f.text(root, "kind") : "windowed";
+        ModelManifest.WindowBlock window = null;
+        StreamingSpec streaming = null;
+        if (kind.equals("streaming")) {
+            if (root.has("window")) {
+                throw f.error("window", "is given for a streaming model; a streaming model has no windows (remove it)");
+            }
+            JsonNode s = f.object(root, "streaming");
+            String initial = s.has("initial_state") ? f.text(s, "initial_state") : "zeros";
+            if (!initial.equals("zeros")) {
+                throw f.error("streaming.initial_state", "is '" + initial + "'; this detector starts streams only from 'zeros'");
+            }
+            try {
+                streaming = new StreamingSpec(f.integer(s, "block_frames"), f.integer(s, "lookahead_frames"),
+                        f.text(s, "state_input"), f.text(s, "state_output"), f.integer(s, "state_size"));
+            } catch (IllegalArgumentException e) {
+                throw f.error("streaming", e.getMessage());
+            }
+        } else if (kind.equals("windowed")) {
+            if (root.has("window")) {
+                JsonNode w = f.object(root, "window");
+                window = new ModelManifest.WindowBlock(f.integer(w, "frames"), f.integer(w, "hop_frames"));
+            }
+        } else {
+            throw f.error("kind", "is '" + kind + "', expected windowed or streaming");
+        }
         List<DecoderConfig> decoders = decoders(f, f.object(root, "decoding"), labels, frameHop / (double) spec.sampleRate());
         try {
             return new ModelManifest(f.text(root, "name"), f.text(root, "version"), labels, spec,
-                    f.text(input, "name"), f.text(output, "frame_probs"), pooling, windowFrames, hopFrames, grid,
+                    f.text(input, "name"), f.text(output, "frame_probs"), pooling, window, streaming, grid,
                     decoders, onnxSha256(f, root), path);
         } catch (IllegalArgumentException e) {
             throw new ModelException("model manifest " + path + ": " + e.getMessage(), e);

@@ -8,6 +8,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
+import io.earshot.detector.inference.StreamBlock;
+import io.earshot.detector.inference.StreamBlockOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,7 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -141,6 +146,26 @@ public final class OnnxModel implements AutoCloseable {
             throw new ModelException(where + "no output named '" + m.frameOutputName() + "' (the model has " + outputs.keySet() + ")");
         }
         requireShape(where, frames, m.frameOutputName(), m.labels().size());
+        if (m.isStreaming()) {
+            StreamingSpec st = m.streaming();
+            requireState(where, inputs.get(st.stateInput()), st.stateInput(), st.stateSize(), inputs.keySet());
+            requireState(where, outputs.get(st.stateOutput()), st.stateOutput(), st.stateSize(), outputs.keySet());
+        }
+    }
+
+    /** Requires a float tensor [batch, stateSize] (or a symbolic last dimension). */
+    private static void requireState(String where, NodeInfo node, String name, int size, Set<String> present) {
+        if (node == null) {
+            throw new ModelException(where + "no state tensor named '" + name + "' (the model has " + present + ")");
+        }
+        if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT) {
+            throw new ModelException(where + "'" + name + "' is not a float tensor");
+        }
+        long[] shape = tensor.getShape();
+        if (shape.length != 2 || (shape[1] >= 0 && shape[1] != size)) {
+            throw new ModelException(where + "'" + name + "' has shape " + Arrays.toString(shape)
+                    + ", the manifest's state_size needs [batch, " + size + "]");
+        }
     }
 
     /** Requires a float tensor of rank 3 whose last dimension is {@code lastDim} (or symbolic). */
@@ -200,6 +225,57 @@ public final class OnnxModel implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("inference failed in model " + path + " for a batch of " + batch
                     + " windows of " + time + " frames: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs one block of each of several sources through a streaming model: every block has the same
+     * number of frames, its own carried state. Returns, per block, frame probabilities and the next state.
+     */
+    public List<StreamBlockOutput> runBlocks(
+            List<StreamBlock> blocks) {
+        StreamingSpec st = manifest.streaming();
+        if (st == null) {
+            throw new IllegalStateException("model " + path + " is not a streaming model");
+        }
+        int batch = blocks.size();
+        if (batch == 0) {
+            return List.of();
+        }
+        int time = blocks.get(0).frames().length;
+        int mels = manifest.nMels();
+        int size = st.stateSize();
+        FloatBuffer frames = ByteBuffer.allocateDirect(batch * time * mels * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer states = ByteBuffer.allocateDirect(batch * size * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (StreamBlock b : blocks) {
+            if (b.frames().length != time || b.state().length != size) {
+                throw new IllegalArgumentException("blocks of one batch need " + time + " frames and " + size
+                        + " state values; got " + b.frames().length + " and " + b.state().length);
+            }
+            for (float[] frame : b.frames()) {
+                frames.put(frame, 0, mels);
+            }
+            states.put(b.state());
+        }
+        frames.flip();
+        states.flip();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor in = OnnxTensor.createTensor(env, frames, new long[] {batch, time, mels});
+             OnnxTensor state = OnnxTensor.createTensor(env, states, new long[] {batch, size});
+             OrtSession.Result result = session.run(Map.of(manifest.inputName(), in, st.stateInput(), state),
+                     Set.of(manifest.frameOutputName(), st.stateOutput()))) {
+            float[][][] probs = (float[][][]) result.get(manifest.frameOutputName()).orElseThrow().getValue();
+            float[][] next = (float[][]) result.get(st.stateOutput()).orElseThrow().getValue();
+            List<StreamBlockOutput> out = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) {
+                out.add(new StreamBlockOutput(probs[i], next[i]));
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException("inference failed in model " + path + " for a batch of " + batch
+                    + " blocks of " + time + " frames: " + e.getMessage(), e);
         }
     }
 

@@ -11,6 +11,11 @@ public enum Admission {
     NEW_STREAM,
     /** Continues the stream exactly where it stopped. */
     CONTINUE,
+    /**
+     * Continues the stream where it stopped, after its segment was closed for idleness: a new segment
+     * of the same stream starts at the chunk.
+     */
+    RESUME,
     /** Starts after the expected sample: close events at the gap and start a new segment there. */
     GAP,
     /** Already seen (sequence and samples): dropped. */
@@ -36,6 +41,9 @@ public enum Admission {
         if (first < expected || seenSequence) {
             return BACK_IN_TIME;
         }
-        return first == expected && !current.ended() ? CONTINUE : GAP;
+        if (first == expected && current.open()) {
+            return CONTINUE;
+        }
+        return first == expected && current.status() == SourceStream.Status.IDLE ? RESUME : GAP;
     }
 }

@@ -1,6 +1,7 @@
 package io.earshot.detector.topology;
 
 import io.earshot.detector.model.ModelManifest;
+import io.earshot.detector.scoring.LabelTransition;
 import io.earshot.detector.state.SourceStream;
 import io.earshot.dsp.decode.EventTransition;
 import io.earshot.dsp.decode.FrameGrid;
@@ -25,8 +26,9 @@ final class EventRecords {
         return stream.sampleZeroMicros() + Math.round(sample * 1_000_000.0 / stream.sampleRate());
     }
 
-    SoundEvent event(String source, SourceStream stream, int label, EventTransition transition) {
-        String name = manifest.labels().get(label);
+    SoundEvent event(String source, SourceStream stream, LabelTransition t) {
+        EventTransition transition = t.transition();
+        String name = manifest.labels().get(t.label());
         long onsetSample = grid.startSample(transition.onsetFrame());
         String id = EventIds.of(source, stream.streamId(), name, onsetSample);
         int rate = stream.sampleRate();
@@ -39,7 +41,7 @@ final class EventRecords {
         long offsetSample = grid.startSample(offset.endFrameExclusive());
         return new SoundEvent(id, source, stream.streamId(), name, SoundEvent.State.END, onsetSample, offsetSample, rate,
                 onsetSample / (double) rate, offsetSample / (double) rate, captureMicros(stream, onsetSample),
-                captureMicros(stream, offsetSample), offset.meanScore(), manifest.name(), manifest.version());
+                captureMicros(stream, offsetSample), offset.meanScore(), manifest.name(), manifest.version(), t.endReason());
     }
 
     FrameScores scores(String source, SourceStream stream, long firstFrame, float[][] rows) {

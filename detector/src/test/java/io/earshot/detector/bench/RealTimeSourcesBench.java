@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +34,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Benchmark (not a test): N concurrent real-time 16 kHz sources, 100 ms chunks, against one detector
- * with the default model and overlap on an in-process broker. Reports the CPU the detector's own
- * threads used (stream threads, their Kafka clients, inference), hence sources per core, and the
- * latency meters of the detector.
+ * on an in-process broker, with a windowed model (default: earshot-sed-v1 with its manifest's windows)
+ * or a streaming one ({@code --model} of a manifest with kind streaming). Reports the CPU the
+ * detector's own threads used (stream threads, their Kafka clients, inference), hence sources per core
+ * and audio seconds per CPU second, the latencies a read_committed consumer sees, the state bytes per
+ * source, and, with {@code --peer-python}, the plain PyTorch loop (training/bench/torch_peer.py) on the
+ * same architecture in the same run, and the ratio.
  *
  * <p>Run: {@code mvn -q -pl detector -am test-compile && java -cp ... io.earshot.detector.bench.RealTimeSourcesBench
  * --sources 300 --seconds 60} (see docs/performance.md for the exact command).
@@ -58,6 +62,7 @@ public final class RealTimeSourcesBench {
         int streamThreads = Integer.parseInt(a.getOrDefault("stream-threads", "1"));
         int maxWaitMs = Integer.parseInt(a.getOrDefault("max-batch-wait-ms", "5"));
         Path model = a.containsKey("model") ? Path.of(a.get("model")) : TestModels.modelPath();
+        String peerPython = a.get("peer-python");
         int chunk = RATE * chunkMs / 1000;
         float[] audio = TestAudio.scene(60.0);
 
@@ -74,7 +79,8 @@ public final class RealTimeSourcesBench {
             Map<String, ThresholdOverride> thresholds = Map.of();
             if (!a.getOrDefault("calibrate", "true").equals("false")) {
                 try (OnnxModel m = OnnxModel.load(model, ManifestReader.read(ManifestReader.manifestPathFor(model)), 1)) {
-                    thresholds = TestModels.thresholdsFor(m, audio);
+                    thresholds = m.manifest().isStreaming() && a.getOrDefault("calibrate", "").equals("percentiles")
+                            ? TestModels.percentileThresholds(m, audio) : TestModels.thresholdsFor(m, audio);
                 }
             }
             DetectorConfig config = DetectorConfig.builder(kafka).model(model).topics(Topics.defaults()).thresholds(thresholds)
@@ -92,8 +98,12 @@ public final class RealTimeSourcesBench {
                 reader.start();
                 long t0 = System.nanoTime();
                 long wall0 = System.currentTimeMillis() * 1000;
-                // stream starts spread over one hop, so windows come due at different times, as with real sources
-                long hopNanos = (long) (detector.settings().geometry().hopSeconds(RATE) * 1e9);
+                // stream starts spread over one hop (one block for a streaming model), so windows or blocks come
+                // due at different times, as with real sources
+                io.earshot.detector.topology.DetectionSettings settings = detector.settings();
+                long hopNanos = settings.streaming()
+                        ? (long) (settings.manifest().streaming().blockFrames() * settings.manifest().grid().hopSamples() * 1e9 / RATE)
+                        : (long) (settings.geometry().hopSeconds(RATE) * 1e9);
                 long[] startAt = new long[sources];
                 long[] sent = new long[sources];
                 for (int s = 0; s < sources; s++) {
@@ -131,6 +141,7 @@ public final class RealTimeSourcesBench {
                 }
                 long wall = System.nanoTime() - wallAtStart;
                 visible.measuring = false;
+                Map<String, DetectorService.StoreSize> sizes = detector.stateSizes();
                 Map<Long, Long> cpuAtEnd = detectorThreadCpu();
                 long detectorCpu = 0;
                 for (Map.Entry<Long, Long> e : cpuAtEnd.entrySet()) {
@@ -148,7 +159,17 @@ public final class RealTimeSourcesBench {
                 System.out.printf("detector threads CPU: %.3f cores -> %.0f real-time sources per core (audio seconds "
                         + "analysed per CPU second: %.0f); whole process (broker, load generator included): %.3f cores%n",
                         cores, sources / cores, audioDone / (detectorCpu / 1e9), processCpu / (double) wall);
-                System.out.printf("windows: %d, batches: %d, mean batch %.2f windows, max %.0f%n",
+                long stateBytes = 0;
+                for (Map.Entry<String, DetectorService.StoreSize> e : sizes.entrySet()) {
+                    System.out.printf("state store %s: %d entries, %d bytes%n", e.getKey(), e.getValue().entries(),
+                            e.getValue().bytes());
+                    stateBytes += e.getValue().bytes();
+                }
+                System.out.printf("state per source (all stores, keys and values, at the end of the measured interval): "
+                        + "%.1f KB%n", stateBytes / (double) sources / 1024);
+                detectorAudioPerCpu = audioDone / (detectorCpu / 1e9);
+                System.out.printf("model inputs (%s): %d, batches: %d, mean batch %.2f, max %.0f%n",
+                        settings.streaming() ? "blocks" : "windows",
                         (long) metrics.batchSizes().totalAmount(), metrics.batchSizes().count(),
                         metrics.batchSizes().mean(), metrics.batchSizes().max());
                 print("inference per batch", metrics.inferenceTimer().takeSnapshot());
@@ -158,8 +179,44 @@ public final class RealTimeSourcesBench {
                 print("window latency (newest sample of a window -> its scores published)", metrics.windowLatencyTimer().takeSnapshot());
                 print("capture->event (newest sample needed -> record)", metrics.captureToEventTimer().takeSnapshot());
                 print("onset->start record (includes the window wait)", metrics.onsetToStartTimer().takeSnapshot());
+                peerArgs = settings.streaming() ? List.of("--mode", "streaming")
+                        : List.of("--mode", "windowed", "--window-frames", String.valueOf(settings.geometry().windowFrames()),
+                        "--hop-frames", String.valueOf(settings.geometry().hopFrames()));
             }
         }
+        if (peerPython != null) {
+            double peer = runPeer(peerPython, model, peerArgs, Integer.parseInt(a.getOrDefault("peer-streams", "10")));
+            System.out.printf("same run: detector %.0f audio s per CPU s, PyTorch loop %.0f: ratio %.2f%n",
+                    detectorAudioPerCpu, peer, detectorAudioPerCpu / peer);
+        }
+    }
+
+    private static double detectorAudioPerCpu;
+    private static List<String> peerArgs = List.of();
+
+    /** Runs training/bench/torch_peer.py on the same manifest and returns its audio seconds per CPU second. */
+    private static double runPeer(String python, Path model, List<String> modeArgs, int streams) throws Exception {
+        Path script = TestModels.repoRoot().resolve("training/bench/torch_peer.py");
+        List<String> cmd = new java.util.ArrayList<>(List.of(python, script.toString(), "--manifest",
+                ManifestReader.manifestPathFor(model).toAbsolutePath().toString(), "--streams", String.valueOf(streams)));
+        cmd.addAll(modeArgs);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        Process p = pb.start();
+        double result = Double.NaN;
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                System.out.println("peer: " + line);
+                if (line.startsWith("audio_s_per_cpu_s=")) {
+                    result = Double.parseDouble(line.substring(line.indexOf('=') + 1));
+                }
+            }
+        }
+        if (p.waitFor() != 0 || Double.isNaN(result)) {
+            throw new IllegalStateException("the PyTorch peer failed: " + cmd);
+        }
+        return result;
     }
 
     /**
@@ -190,7 +247,7 @@ public final class RealTimeSourcesBench {
                     new org.apache.kafka.common.serialization.StringDeserializer(),
                     new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
                 c.subscribe(java.util.List.of("earshot.scores", "earshot.events"));
-                int pooling = settings.geometry().pooling();
+                int pooling = settings.manifest().timePooling();
                 int hop = settings.manifest().features().hopLength();
                 int win = settings.manifest().features().winLength();
                 while (!Thread.currentThread().isInterrupted()) {
@@ -202,8 +259,15 @@ public final class RealTimeSourcesBench {
                         if (r.topic().equals("earshot.scores")) {
                             io.earshot.protocol.FrameScores b = io.earshot.protocol.JsonSerde.frameScores().fromBytes(r.value());
                             long end = b.firstFrameIndex() + b.scores().size();
-                            long windowStart = end * pooling - settings.geometry().hopFrames();
-                            long newest = (windowStart + settings.geometry().windowFrames() - 1) * hop + win;
+                            long newestFrame;
+                            if (settings.streaming()) {
+                                // the last decision frame needed the look-ahead's frames after it
+                                newestFrame = (end + settings.manifest().streaming().lookaheadFrames()) * pooling - 1;
+                            } else {
+                                long windowStart = end * pooling - settings.geometry().hopFrames();
+                                newestFrame = windowStart + settings.geometry().windowFrames() - 1;
+                            }
+                            long newest = newestFrame * hop + win;
                             windowMicros.add(now - (b.captureTimeMicrosOfSampleZero() + newest * 1_000_000L / RATE));
                         } else {
                             io.earshot.protocol.SoundEvent e = io.earshot.protocol.JsonSerde.soundEvents().fromBytes(r.value());
@@ -219,7 +283,7 @@ public final class RealTimeSourcesBench {
         }
 
         void print() {
-            show("  window (newest sample of the deciding window -> scores visible)", windowMicros);
+            show("  window or block (newest sample the scores needed -> scores visible)", windowMicros);
             show("  onset -> start record visible (includes the window wait)", onsetMicros);
         }
 

@@ -52,7 +52,7 @@ class BatchingInferenceExecutorTest {
             return echo(windows);
         };
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
-        try (BatchingInferenceExecutor executor = new BatchingInferenceExecutor(model, 1, 8, Duration.ofMillis(50),
+        try (BatchingInferenceExecutor<float[][], float[][]> executor = BatchingInferenceExecutor.forWindows(model, 1, 8, Duration.ofMillis(50),
                 (n, nanos) -> batchSizes.add(n))) {
             CompletableFuture<float[][]> first = executor.submit(window(10, 0));
             assertTrue(entered.await(5, TimeUnit.SECONDS));   // the worker is now inside the first call
@@ -80,12 +80,29 @@ class BatchingInferenceExecutorTest {
             }
             return echo(windows);
         };
-        try (BatchingInferenceExecutor executor = new BatchingInferenceExecutor(model, 1, 1, Duration.ZERO,
+        try (BatchingInferenceExecutor<float[][], float[][]> executor = BatchingInferenceExecutor.forWindows(model, 1, 1, Duration.ZERO,
                 BatchListener.NONE)) {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> executor.submit(window(4, -1)).get(5, TimeUnit.SECONDS));
             assertTrue(e.getCause().getMessage().contains("model exploded"));
             assertEquals(2f, executor.submit(window(4, 2)).get(5, TimeUnit.SECONDS)[0][0]);
+        }
+    }
+
+    @Test
+    void anErrorInTheModelFailsItsWindowsAndTheWorkerSurvives() throws Exception {
+        WindowModel model = windows -> {
+            if (windows[0][0][0] < 0) {
+                throw new OutOfMemoryError("simulated");
+            }
+            return echo(windows);
+        };
+        try (BatchingInferenceExecutor<float[][], float[][]> executor = BatchingInferenceExecutor.forWindows(model, 1, 1,
+                Duration.ZERO, BatchListener.NONE)) {
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> executor.submit(window(4, -1)).get(5, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof OutOfMemoryError, e.toString());
+            assertEquals(3f, executor.submit(window(4, 3)).get(5, TimeUnit.SECONDS)[0][0], "the worker goes on");
         }
     }
 
@@ -100,7 +117,7 @@ class BatchingInferenceExecutorTest {
             }
             return echo(windows);
         };
-        BatchingInferenceExecutor executor = new BatchingInferenceExecutor(slow, 1, 1, Duration.ZERO, BatchListener.NONE);
+        BatchingInferenceExecutor<float[][], float[][]> executor = BatchingInferenceExecutor.forWindows(slow, 1, 1, Duration.ZERO, BatchListener.NONE);
         CompletableFuture<float[][]> running = executor.submit(window(4, 1));
         CompletableFuture<float[][]> queued = executor.submit(window(4, 2));
         executor.close();

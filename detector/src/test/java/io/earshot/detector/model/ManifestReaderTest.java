@@ -72,8 +72,8 @@ class ManifestReaderTest {
         assertEquals("logmel", m.inputName());
         assertEquals("frame_probs", m.frameOutputName());
         assertEquals(4, m.timePooling());
-        assertEquals(624, m.windowFrames());
-        assertEquals(312, m.hopFrames());
+        assertEquals(624, m.window().frames());
+        assertEquals(312, m.window().hopFrames());
         assertEquals(384 + 1024 * 3, m.grid().startSample(3));
         // 0.25 s at 64 ms per frame: at least 4 frames (3.9 rounds up); 0.2 s of gap: at most 3 frames
         assertEquals(new DecoderConfig(0.5, 0.3, 7, 4, 3), m.decoders().get(0));

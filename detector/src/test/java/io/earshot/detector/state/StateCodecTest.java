@@ -19,13 +19,18 @@ class StateCodecTest {
         for (int i = 0; i < pending.length; i++) {
             pending[i] = (float) Math.sin(i) * 0.3f;
         }
-        SourceStream s = new SourceStream("stream-\u00e9", 16000, 1_700_000_000_123_456L, 123_456, 77, false, 480, 3,
-                new FramerState(true, 123_456, 479, pending), "window=156 hop=78");
+        float[] held = new float[5 * 64];
+        for (int i = 0; i < held.length; i++) {
+            held[i] = (float) Math.cos(i);
+        }
+        SourceStream s = new SourceStream("stream-\u00e9", 16000, 1_700_000_000_123_456L, 123_456, 77,
+                SourceStream.Status.IDLE, 480, 3, new FramerState(true, 123_456, 479, pending),
+                new HeldFrames(474, 64, held), "window=156 hop=78");
         SourceStream back = SourceStream.fromBytes(s.toBytes());
         assertEquals(s, back);
         assertEquals(480 + 0, back.originFrame());
-        // about 4 KB: small enough to rewrite on every chunk
-        assertEquals(true, s.toBytes().length < 4 * 1024);
+        // about 5 KB: small enough to rewrite on every chunk
+        assertEquals(true, s.toBytes().length < 6 * 1024);
         assertThrows(IllegalArgumentException.class, () -> SourceStream.fromBytes(Arrays.copyOf(s.toBytes(), 40)));
     }
 

@@ -2,6 +2,7 @@ package io.earshot.detector.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.earshot.detector.state.HeldFrames;
 import io.earshot.detector.state.SourceStream;
 import io.earshot.dsp.features.FramerState;
 import io.earshot.protocol.AudioChunk;
@@ -9,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
 
-    private static final SourceStream AT_1600 = new SourceStream("s1", 16000, 0, 1600, 4, false, 0, 0,
-            new FramerState(false, 0, 0, new float[0]), null);
+    private static final SourceStream AT_1600 = SourceStream.segment("s1", 16000, 0, 0, 4, 0, 64, null)
+            .withFramer(new FramerState(false, 0, 0, new float[0]), HeldFrames.empty(0, 64), 1600, 4);
 
     private static AudioChunk chunk(String stream, long seq, long first, int samples, int rate) {
         return AudioChunk.ofMonoPcm16(stream, seq, first, 0, rate, new float[samples]);
@@ -32,8 +33,17 @@ class AdmissionTest {
 
     @Test
     void aStreamThatEndedRestartsOnlyWithNewSamples() {
-        SourceStream ended = AT_1600.asEnded(5);
+        SourceStream ended = AT_1600.closed(SourceStream.Status.ENDED, 5);
         assertEquals(Admission.DUPLICATE, Admission.of(AudioChunk.endOfStream("s1", 5, 1600, 0, 16000), ended, 16000));
         assertEquals(Admission.GAP, Admission.of(chunk("s1", 6, 1600, 160, 16000), ended, 16000));
+    }
+
+    @Test
+    void anIdleStreamResumesWhereItStoppedOrAfterAGap() {
+        SourceStream idle = AT_1600.closed(SourceStream.Status.IDLE, 4);
+        assertEquals(Admission.RESUME, Admission.of(chunk("s1", 5, 1600, 160, 16000), idle, 16000));
+        assertEquals(Admission.GAP, Admission.of(chunk("s1", 5, 1760, 160, 16000), idle, 16000));
+        assertEquals(Admission.DUPLICATE, Admission.of(chunk("s1", 4, 1440, 160, 16000), idle, 16000));
+        assertEquals(Admission.NEW_STREAM, Admission.of(chunk("s2", 0, 0, 160, 16000), idle, 16000));
     }
 }

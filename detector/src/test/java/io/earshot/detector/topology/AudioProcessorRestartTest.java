@@ -14,7 +14,9 @@ import io.earshot.detector.TestModels;
 import io.earshot.detector.ThresholdOverride;
 import io.earshot.detector.inference.BatchingInferenceExecutor;
 import io.earshot.detector.model.OnnxModel;
+import io.earshot.detector.state.DecodeProgress;
 import io.earshot.detector.state.SourceStream;
+import io.earshot.detector.state.StateSerde;
 import io.earshot.protocol.AudioChunk;
 import io.earshot.protocol.FrameScores;
 import io.earshot.protocol.SoundEvent;
@@ -42,7 +44,7 @@ class AudioProcessorRestartTest {
 
     private static OnnxModel model;
     private static DetectionSettings settings;
-    private static BatchingInferenceExecutor executor;
+    private static BatchingInferenceExecutor<float[][], float[][]> executor;
     private static DetectorMetrics metrics;
     private static List<AudioChunk> chunks;
 
@@ -54,7 +56,7 @@ class AudioProcessorRestartTest {
         settings = DetectorService.settings(DetectorConfig.builder(new Properties()).model(model.path())
                 .thresholds(thresholds).build(), model.manifest());
         metrics = new DetectorMetrics(new SimpleMeterRegistry(), new WorkCounters());
-        executor = new BatchingInferenceExecutor(model::run, 1, 8, Duration.ZERO, metrics);
+        executor = BatchingInferenceExecutor.forWindows(model::run, 1, 8, Duration.ZERO, metrics);
         chunks = TestAudio.chunks("s1", audio, 1600);
     }
 
@@ -67,12 +69,17 @@ class AudioProcessorRestartTest {
     /** A processor context with in-memory stores (the stores outlive processor instances, as after a restore). */
     private static MockProcessorContext<String, Object> context() {
         MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-        for (String name : List.of(DetectorTopology.STREAMS_STORE, DetectorTopology.DECODE_STORE)) {
-            KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                    Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
-            store.init(context.getStateStoreContext(), store);
-            context.addStateStore(store);
-        }
+        context.setCurrentSystemTimeMs(0);
+        KeyValueStore<String, SourceStream> streams = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(DetectorTopology.STREAMS_STORE), Serdes.String(),
+                new StateSerde<>(SourceStream::toBytes, SourceStream::fromBytes)).withLoggingDisabled().build();
+        streams.init(context.getStateStoreContext(), streams);
+        context.addStateStore(streams);
+        KeyValueStore<String, DecodeProgress> decode = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(DetectorTopology.DECODE_STORE), Serdes.String(),
+                new StateSerde<>(DecodeProgress::toBytes, DecodeProgress::fromBytes)).withLoggingDisabled().build();
+        decode.init(context.getStateStoreContext(), decode);
+        context.addStateStore(decode);
         KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> frames = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(DetectorTopology.FRAMES_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
@@ -86,16 +93,26 @@ class AudioProcessorRestartTest {
     }
 
     private static AudioProcessor start(MockProcessorContext<String, Object> context, DetectionSettings with) {
-        AudioProcessor p = new AudioProcessor(with, executor, metrics, () -> 0L);
+        AudioProcessor p = new AudioProcessor(with, new WindowedAnalysis(with, executor), metrics, () -> 0L);
         p.init(context);
         return p;
+    }
+
+    /** The newest punctuator that applies finished inference (the other one closes idle sources). */
+    private static org.apache.kafka.streams.processor.Punctuator applyPunctuator(MockProcessorContext<String, Object> context) {
+        List<MockProcessorContext.CapturedPunctuator> all = context.scheduledPunctuators();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i).getInterval().equals(settings.applyInterval())) {
+                return all.get(i).getPunctuator();
+            }
+        }
+        throw new AssertionError("no apply punctuator scheduled");
     }
 
     private static void feed(AudioProcessor p, MockProcessorContext<String, Object> context, List<AudioChunk> some) {
         for (AudioChunk c : some) {
             p.process(new Record<>("mic", TestAudio.encode(c), 0L));
-            List<MockProcessorContext.CapturedPunctuator> punctuators = context.scheduledPunctuators();
-            punctuators.get(punctuators.size() - 1).getPunctuator().punctuate(0L);
+            applyPunctuator(context).punctuate(0L);
         }
     }
 
@@ -103,8 +120,7 @@ class AudioProcessorRestartTest {
     private static void awaitScores(MockProcessorContext<String, Object> context, int blocks) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (context.forwarded(DetectorTopology.SCORES_SINK).size() < blocks && System.nanoTime() < deadline) {
-            List<MockProcessorContext.CapturedPunctuator> punctuators = context.scheduledPunctuators();
-            punctuators.get(punctuators.size() - 1).getPunctuator().punctuate(0L);
+            applyPunctuator(context).punctuate(0L);
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -132,8 +148,8 @@ class AudioProcessorRestartTest {
         feed(reference, uninterrupted, chunks);
         reference.close();
 
-        // the chunk that completes the second window (input frames [312, 936))
-        long secondWindowEnd = (long) (312 + 624 - 1) * 256 + 1024;
+        // the chunk that completes the second window (input frames [hop, hop + window))
+        long secondWindowEnd = (long) (settings.geometry().hopFrames() + settings.geometry().windowFrames() - 1) * 256 + 1024;
         int cut = 0;
         while (chunks.get(cut).endSampleIndex() < secondWindowEnd) {
             cut++;
@@ -161,7 +177,7 @@ class AudioProcessorRestartTest {
     @Test
     void aRestartWithASmallerHopOnAnOpenStreamFailsAtStartNamingTheSourceTheSettingsAndTheRemedy() {
         DetectionSettings smallerHop = DetectorService.settings(DetectorConfig.builder(new Properties())
-                .model(model.path()).hopSeconds(2.0).build(), model.manifest());
+                .model(model.path()).hopSeconds(1.0).build(), model.manifest());
         assertTrue(smallerHop.geometry().hopFrames() < settings.geometry().hopFrames());
         MockProcessorContext<String, Object> context = context();
         int half = chunks.size() / 2;
@@ -203,18 +219,17 @@ class AudioProcessorRestartTest {
 
     @Test
     void stateWrittenBeforeTheSettingsWereKeptIsReadAsCompatible() {
-        SourceStream old = new SourceStream("s1", 16000, 0, 0, 0, false, 0, 0,
-                new io.earshot.dsp.features.FramerState(false, 0, 0, new float[0]), null);
+        SourceStream old = SourceStream.segment("s1", 16000, 0, 0, 0, 0, 64, null);
         assertNull(SourceStream.fromBytes(old.toBytes()).settingsKey());
         assertTrue(old.compatibleWith(settings.stateKey()));
         MockProcessorContext<String, Object> context = context();
-        KeyValueStore<String, byte[]> streams = context.getStateStore(DetectorTopology.STREAMS_STORE);
-        streams.put("mic", old.toBytes());
+        KeyValueStore<String, SourceStream> streams = context.getStateStore(DetectorTopology.STREAMS_STORE);
+        streams.put("mic", old);
         start(context).close();
     }
 
     private static byte[] storedStream(MockProcessorContext<String, Object> context) {
-        KeyValueStore<String, byte[]> streams = context.getStateStore(DetectorTopology.STREAMS_STORE);
-        return streams.get("mic");
+        KeyValueStore<String, SourceStream> streams = context.getStateStore(DetectorTopology.STREAMS_STORE);
+        return streams.get("mic").toBytes();
     }
 }

@@ -308,4 +308,11 @@ class DetectorTopologyTest {
             assertEquals(referenceEvents.size(), mic2.size());
         }
     }
+
+    @Test
+    void anIdleSourceHasItsEventsClosedAndGoesOnWhenItComesBack() {
+        try (TopologyHarness h = harness("idle")) {
+            IdleSources.check(h, audio, referenceEvents);
+        }
+    }
 }

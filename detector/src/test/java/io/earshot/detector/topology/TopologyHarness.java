@@ -34,7 +34,7 @@ final class TopologyHarness implements AutoCloseable {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final DetectorMetrics metrics = new DetectorMetrics(registry, new WorkCounters());
     final DetectionSettings settings;
-    private final BatchingInferenceExecutor executor;
+    private final BatchingInferenceExecutor<?, ?> executor;
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, byte[]> audio;
     private final TestOutputTopic<String, SoundEvent> events;
@@ -50,14 +50,40 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(OnnxModel model, Path stateDir, UnaryOperator<DetectorConfig.Builder> configure) {
+        this(model, stateDir, configure, call -> { });
+    }
+
+    /**
+     * With a hook run before every model call (numbered from 0) on the inference thread: it may throw
+     * or stall, to see how the detector takes a failing model.
+     */
+    TopologyHarness(OnnxModel model, Path stateDir, UnaryOperator<DetectorConfig.Builder> configure,
+                    java.util.function.IntConsumer beforeCall) {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         DetectorConfig config = configure.apply(DetectorConfig.builder(new Properties()).model(model.path())).build();
         settings = DetectorService.settings(config, model.manifest());
-        executor = new BatchingInferenceExecutor(model::run, 1, config.maxBatch(), Duration.ZERO, metrics);
+        org.apache.kafka.streams.Topology topology;
+        if (settings.streaming()) {
+            BatchingInferenceExecutor<io.earshot.detector.inference.StreamBlock, io.earshot.detector.inference.StreamBlockOutput>
+                    blocks = new BatchingInferenceExecutor<>(in -> {
+                        beforeCall.accept(calls.getAndIncrement());
+                        return model.runBlocks(in);
+                    }, b -> b.frames().length, 1, config.maxBatch(), Duration.ZERO, metrics);
+            executor = blocks;
+            topology = DetectorTopology.streaming(settings, blocks, metrics, () -> wallClockMicros);
+        } else {
+            BatchingInferenceExecutor<float[][], float[][]> windows = BatchingInferenceExecutor.forWindows(in -> {
+                beforeCall.accept(calls.getAndIncrement());
+                return model.run(in);
+            }, 1, config.maxBatch(), Duration.ZERO, metrics);
+            executor = windows;
+            topology = DetectorTopology.windowed(settings, windows, metrics, () -> wallClockMicros);
+        }
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "detector-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(DetectorTopology.build(settings, executor, metrics, () -> wallClockMicros), props);
+        driver = new TopologyTestDriver(topology, props);
         audio = driver.createInputTopic(TOPICS.audio(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         events = driver.createOutputTopic(TOPICS.events(), Serdes.String().deserializer(),
                 JsonSerde.soundEvents().deserializer());
@@ -83,8 +109,13 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     void pump() {
-        wallClockMicros += settings.applyInterval().toNanos() / 1000;
-        driver.advanceWallClockTime(settings.applyInterval());
+        advance(settings.applyInterval());
+    }
+
+    /** Lets wall-clock time pass (punctuations run) and collects what was published. */
+    void advance(Duration d) {
+        wallClockMicros += d.toNanos() / 1000;
+        driver.advanceWallClockTime(d);
         eventLog.addAll(events.readValuesToList());
         scoreLog.addAll(scores.readValuesToList());
         dlqLog.addAll(dlq.readRecordsToList());

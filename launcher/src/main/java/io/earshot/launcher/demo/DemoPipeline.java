@@ -69,6 +69,9 @@ final class DemoPipeline {
                     .applicationId(APPLICATION_ID)
                     .stateDir(workspace.streamsStateDir())
                     .emitScores(true)
+                    // Replayed files end with end-of-stream records; a replay starved of CPU on a busy machine
+                    // can pause longer than the default idle time, which would split its stream in two.
+                    .idleTimeout(Duration.ofMinutes(1))
                     .energy(EnergyConfig.defaults("demo").withReportInterval(ENERGY_INTERVAL))
                     .build();
             SinkConfig sinkConfig = SinkConfig.forBootstrap(broker.bootstrapServers())

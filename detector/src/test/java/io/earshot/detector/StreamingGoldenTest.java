@@ -1,0 +1,97 @@
+package io.earshot.detector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.earshot.detector.model.OnnxModel;
+import io.earshot.dsp.features.LogMelFrame;
+import io.earshot.dsp.features.StreamingFramer;
+import io.earshot.dsp.wav.WavReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The streaming model as the detector runs it (ONNX Runtime Java, block by block with carried state,
+ * zero padding at the end) matches the Python reference ({@code earshot_sed.stream_model.reference_stream})
+ * on the golden audio within 1e-4, from the golden features and from the WAV through the Java framer.
+ */
+class StreamingGoldenTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static OnnxModel model;
+
+    @BeforeAll
+    static void load() {
+        model = TestModels.loadStreaming();
+    }
+
+    @AfterAll
+    static void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    static Stream<Path> goldenFiles() throws IOException {
+        Path dir = TestModels.streamingModelPath().resolveSibling("golden");
+        if (!Files.isDirectory(dir)) {
+            return Stream.empty();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
+        }
+    }
+
+    private static float[][] matrix(JsonNode node) {
+        float[][] m = new float[node.size()][];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = new float[node.get(i).size()];
+            for (int j = 0; j < m[i].length; j++) {
+                m[i][j] = (float) node.get(i).get(j).asDouble();
+            }
+        }
+        return m;
+    }
+
+    private static double worst(float[][] want, float[][] got, String what) {
+        assertEquals(want.length, got.length, what + ": frames");
+        double worst = 0;
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i].length, got[i].length, what + ": values in frame " + i);
+            for (int j = 0; j < want[i].length; j++) {
+                worst = Math.max(worst, Math.abs(want[i][j] - got[i][j]));
+            }
+        }
+        return worst;
+    }
+
+    @ParameterizedTest
+    @MethodSource("goldenFiles")
+    void javaStreamingOutputMatchesThePythonReference(Path golden) throws IOException {
+        JsonNode doc = MAPPER.readTree(golden.toFile());
+        float[][] input = matrix(doc.get("input"));
+        float[][] want = matrix(doc.get("decision_frame_probs"));
+        assertEquals((input.length + 3) / 4, want.length, "M = ceil(F / 4) decision frames");
+        double fromGoldenFeatures = worst(want, TestModels.streamReference(model, Arrays.asList(input)), "golden features");
+        assertTrue(fromGoldenFeatures <= 1e-4, golden.getFileName() + ": largest difference " + fromGoldenFeatures);
+
+        Path wav = TestModels.repoRoot().resolve("models").resolve("golden").resolve(doc.get("wav").asText());
+        float[] samples = WavReader.readMono(wav);
+        assertEquals(doc.get("num_samples").asInt(), samples.length);
+        List<float[]> frames = new StreamingFramer(model.manifest().features()).push(0, samples).stream()
+                .map(LogMelFrame::values).toList();
+        assertTrue(worst(input, frames.toArray(new float[0][]), "features") <= 1e-3, "features within 1e-3");
+        double fromJavaFeatures = worst(want, TestModels.streamReference(model, frames), "Java features");
+        assertTrue(fromJavaFeatures <= 1e-3, golden.getFileName() + ": from Java features, largest difference " + fromJavaFeatures);
+    }
+}
