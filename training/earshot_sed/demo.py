@@ -1,7 +1,7 @@
 """Demo set and sound-source attribution.
 
 Usage: python3 -m earshot_sed.demo [--count 20]
-Copies the first COUNT test-split soundscapes to demo/audio/ with demo/ground_truth.tsv and
+Copies COUNT soundscapes of the cross-source test split (every class at least 3 times) to demo/audio/ with demo/ground_truth.tsv and
 demo/durations.tsv (DCASE formats), and writes SOUND-SOURCES.md (every package the model and the
 committed audio draw on, with licences) and demo/ATTRIBUTION.md (the source files inside each
 committed WAV, with their copyright lines from the packages' Debian copyright files).
@@ -18,7 +18,7 @@ from .golden import SOURCES as GOLDEN_SOURCES
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "training" / "data"
-DATASET = ROOT / "training" / "work" / "dataset"
+DATASET = ROOT / "training" / "work" / "dataset-v2"
 
 
 def dep5_stanzas(package):
@@ -53,6 +53,27 @@ def copyright_of(package, path):
     return found
 
 
+def pick_demo(strong_rows, all_names, count, per_class=3):
+    """The first `count` soundscapes in split order such that every class occurs at least
+    per_class times: greedily take the soundscape that adds most to the classes still short,
+    then fill up in split order."""
+    labels_of = defaultdict(list)
+    for r in strong_rows:
+        labels_of[r["filename"]].append(r["event_label"])
+    have, chosen = Counter(), []
+    while len(chosen) < count:
+        def gain(n):
+            return sum(min(k, max(0, per_class - have[l])) for l, k in Counter(labels_of[n]).items())
+        short = [n for n in all_names if n not in chosen and gain(n) > 0]
+        if not short:
+            break
+        best = max(short, key=lambda n: (gain(n), -all_names.index(n)))
+        chosen.append(best)
+        have.update(labels_of[best])
+    chosen += [n for n in all_names if n not in chosen][:count - len(chosen)]
+    return sorted(chosen, key=all_names.index)
+
+
 def make_demo(count):
     demo = ROOT / "demo"
     audio = demo / "audio"
@@ -60,7 +81,8 @@ def make_demo(count):
         shutil.rmtree(audio)
     audio.mkdir(parents=True)
     test = DATASET / "test"
-    names = [r["filename"] for r in read_list(test / "durations.tsv")][:count]
+    names = pick_demo(read_list(test / "strong.tsv"), [r["filename"] for r in read_list(test / "durations.tsv")],
+                      count)
     for n in names:
         shutil.copy(test / "audio" / n, audio / n)
     keep = set(names)

@@ -59,9 +59,10 @@ def forward_frames(model, x):
     j predicts frame j - lookahead, so its input is padded at the end and its output shifted."""
     if isinstance(model, StreamingCRNN):
         la, tp = model.lookahead_frames, model.time_pooling
-        pad = x.new_zeros(x.shape[0], la * tp, x.shape[2])
+        n_out = -(-x.shape[1] // tp)
+        pad = x.new_zeros(x.shape[0], (n_out + la) * tp - x.shape[1], x.shape[2])
         out = model(torch.cat([x, pad], dim=1))
-        return out[:, la:]
+        return out[:, la:la + n_out]
     frames, _ = model(x)
     return frames
 

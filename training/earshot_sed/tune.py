@@ -57,14 +57,16 @@ def count_matches(ref, est, collar=0.2, pct=0.2):
     return sum(augment(i, set()) for i in range(len(ref)))
 
 
-def tune(probs_by_file, refs, log=print):
+def tune(probs_by_file, refs, log=print, medians=MEDIAN):
+    """medians: the median-filter lengths to try (a streaming model keeps them short: a centred
+    median of n frames waits (n - 1) / 2 frames for its decision)."""
     params = {"threshold_on": {}, "threshold_off": {}, "median_filter_frames": {},
               "min_duration_s": {}, "max_gap_s": {}}
     scores = {}
     for k, label in enumerate(LABELS):
         best = (-1.0, None)
-        smoothed = {m: {n: smooth(p[:, k:k + 1], [m]) for n, p in probs_by_file.items()} for m in MEDIAN}
-        for m in MEDIAN:
+        smoothed = {m: {n: smooth(p[:, k:k + 1], [m]) for n, p in probs_by_file.items()} for m in medians}
+        for m in medians:
             for on in ON:
                 for d in OFF_DELTA:
                     off = round(max(0.05, on - d), 2)
