@@ -6,9 +6,11 @@ Usage:
 Run it again with the same --name to continue where it stopped (work/runs/<name>/ckpt.pt holds
 model, optimiser, step, history; the data of step k is the same whether resumed or not).
 Validation: the fixed cross-source validation split (make_dataset), frame-level macro AP every
---val-every steps; best.pt keeps the best. Clip-seconds seen and CPU seconds are logged.
+--val-every steps, of an exponential moving average of the weights (smoother than the raw weights
+while the learning rate is still high, which it is for most of a long run); best.pt keeps the best. Clip-seconds seen and CPU seconds are logged.
 """
 import argparse
+import copy
 import json
 import math
 import os
@@ -105,14 +107,15 @@ def main():
     ap.add_argument("--arch", choices=("crnn", "stream"), default="crnn")
     ap.add_argument("--size", choices=tuple(SIZES), default="base")
     ap.add_argument("--lookahead", type=int, default=8, help="streaming: output frames of look-ahead")
-    ap.add_argument("--steps", type=int, default=16000, help="planned total steps (sets the LR schedule)")
+    ap.add_argument("--steps", type=int, default=24000, help="planned total steps (sets the LR schedule)")
     ap.add_argument("--stop-after", type=int, default=0, help="stop at this step (0: --steps)")
-    ap.add_argument("--batch", type=int, default=24)
+    ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--weak-weight", type=float, default=0.5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--val-every", type=int, default=250)
+    ap.add_argument("--ema", type=float, default=0.998, help="decay of the weight average that is validated")
     ap.add_argument("--no-augment", action="store_true", help="ablation: plain on-the-fly mixing")
     ap.add_argument("--dataset", default=str(ROOT / "work" / "dataset-v2"),
                     help="fixed validation split (make_dataset --out)")
@@ -147,8 +150,12 @@ def main():
         spent = {"wall_s": time.time() - t0, "cpu_s": _cpu_seconds(), "clip_s": 0.0}
         ckpt = None
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    ema = copy.deepcopy(model)
     if ckpt is not None:
         opt.load_state_dict(ckpt["opt"])
+        ema.load_state_dict(ckpt["ema"])
+    for p in ema.parameters():
+        p.requires_grad_(False)
     (out / "stats.json").write_text(json.dumps({"mean": mean.tolist(), "std": std.tolist()}))
 
     x_val, y_val = load_split(a.dataset, "validation", mean, std)
@@ -167,7 +174,8 @@ def main():
         spent["wall_s"] += now - t_seg
         spent["cpu_s"] += cpu - cpu_seg
         t_seg, cpu_seg = now, cpu
-        state = {"state": model.state_dict(), "config": model.config, "arch": a.arch, "opt": opt.state_dict(),
+        state = {"state": model.state_dict(), "ema": ema.state_dict(), "config": model.config, "arch": a.arch,
+                 "opt": opt.state_dict(),
                  "step": step, "history": history, "best": best, "mean": mean.tolist(), "std": std.tolist(),
                  "args": vars(a), "spent": spent}
         torch.save(state, out / "ckpt.tmp")
@@ -191,19 +199,25 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
+        with torch.no_grad():
+            decay = min(a.ema, (1 + step) / (10 + step))
+            for pe, pm in zip(ema.state_dict().values(), model.state_dict().values()):
+                if pe.dtype.is_floating_point:
+                    pe.mul_(decay).add_(pm, alpha=1 - decay)
+                else:
+                    pe.copy_(pm)
         loss_sum, n_loss = loss_sum + loss.item(), n_loss + 1
         spent["clip_s"] += xb.shape[0] * xb.shape[1] * 256 / 16000
         step += 1
         if step % a.val_every == 0 or step == stop:
-            m = validate(model, x_val, y_val)
-            model.train()
+            m = validate(ema, x_val, y_val)
             rec = {"step": step, "train_loss": loss_sum / max(1, n_loss), "lr": lr_at(step, a.steps, a.lr),
                    "clip_s": spent["clip_s"], "time": time.time(), **m}
             history.append(rec)
             loss_sum, n_loss = 0.0, 0
             if m["frame_macro_ap"] > best:
                 best = m["frame_macro_ap"]
-                torch.save({"state": model.state_dict(), "config": model.config, "arch": a.arch,
+                torch.save({"state": ema.state_dict(), "config": model.config, "arch": a.arch,
                             "step": step, "mean": mean.tolist(), "std": std.tolist()}, out / "best.pt")
             save(step)
             print(f"step {step}: loss {rec['train_loss']:.4f} val AP {m['frame_macro_ap']:.4f} "
