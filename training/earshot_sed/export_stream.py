@@ -70,12 +70,12 @@ def export(model, mean, std, decoding, training, out, name, version):
     out.mkdir(parents=True, exist_ok=True)
     onnx_path = out / f"{name}.onnx"
     export_onnx(model, onnx_path)
-    training = dict(training, onnx_sha256=hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
-                    date=datetime.date.today().isoformat(), torch=torch.__version__,
+    sha = hashlib.sha256(onnx_path.read_bytes()).hexdigest()
+    training = dict(training, date=datetime.date.today().isoformat(), torch=torch.__version__,
                     model_config=model.config,
                     params=sum(p.numel() for p in model.parameters()))
     manifest = validate(build(mean, std, decoding, training, onnx_name=onnx_path.name,
-                              version=version, streaming=streaming_block(model)))
+                              version=version, onnx_sha256=sha, streaming=streaming_block(model)))
     (out / f"{name}.json").write_text(json.dumps(manifest, indent=1) + "\n")
     write_golden(model, np.asarray(mean), np.asarray(std), out / "golden" / name)
     return onnx_path

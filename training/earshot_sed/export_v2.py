@@ -86,8 +86,8 @@ def main():
     else:
         path = out / f"{a.name}.onnx"
         windowed_export.export_onnx(model, path)
-        training["onnx_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
         manifest = validate(build(mean, std, decoding, training, onnx_name=path.name, version=a.version,
+                                  onnx_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
                                   window_frames=WINDOW_FRAMES, hop_frames=HOP_FRAMES))
         (out / f"{a.name}.json").write_text(json.dumps(manifest, indent=1) + "\n")
         write_windowed_golden(model, np.asarray(mean), np.asarray(std), out / "golden" / a.name)
