@@ -1,0 +1,180 @@
+"""Write training/data/extra-v2-candidates.tsv: the v2 widening of the source list.
+
+Explicit per-package rules (directory / file-name patterns read by hand from each package's
+listing, class, recording group, at most N files a group spread over its numbered variants),
+never the inventory's regex guess. Two kinds of packages:
+
+- packages v1 already used, their files listed in ../shared/data/debian-audio-inventory.tsv;
+- Debian bookworm main packages outside that inventory (the inventory's only packages that v1
+  did not use are the reserved ones), listed from their cached .deb (and archives inside it).
+  These make the cross-source validation and test splits possible (curate.py).
+
+Licences were read from each package's copyright file (cache/copyright/ after fetching).
+
+Usage: python3 -m earshot_sed.candidates_v2 [SHARED_DATA_DIR]
+"""
+import csv
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from .fetch import DEBS, ZIPS, deb_file, read_list
+from .labels import LABELS, RESERVED_PACKAGES
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+LISTINGS = DEBS.parent / "listings"
+AUDIO = re.compile(r"\.(ogg|wav|flac|mp3|oga|opus)$", re.I)
+
+# (package, class, path regex, group template, max files per group, licence, note)
+# The group template is formatted with the regex's named groups; a `g` group, when present,
+# is the numbered-variant stem.
+NEW_PACKAGE_RULES = [
+    # warzone2100-data: GPL-2+ (copyright: Files: *); sounds inside base.wz (a zip)
+    ("warzone2100-data", "Speech", r"base\.wz:audio/taunts/(?P<v>taunt\d)/[\w-]+\.ogg$", "wz2100:{v}", 8, "GPL-2+", "taunt voice line, one speaker per set"),
+    ("warzone2100-data", "Speech", r"base\.wz:audio/memressp/cmndrvoc/com\d+\.ogg$", "wz2100:commander", 8, "GPL-2+", "commander voice message"),
+    ("warzone2100-data", "Speech", r"base\.wz:audio/memressp/missmesg/[\w-]+\.ogg$", "wz2100:missmesg", 8, "GPL-2+", "mission voice message"),
+    ("warzone2100-data", "Speech", r"base\.wz:audio/tutorial/[\w-]+\.ogg$", "wz2100:tutorial", 10, "GPL-2+", "tutorial voice line"),
+    ("warzone2100-data", "Speech", r"base\.wz:audio/vtoltalk/[\w-]+\.ogg$", "wz2100:vtoltalk", 6, "GPL-2+", "pilot radio voice"),
+    ("warzone2100-data", "Scream", r"base\.wz:audio/sfx/misc/scream\d?\.ogg$", "wz2100:scream", 6, "GPL-2+", "scream"),
+    ("warzone2100-data", "Explosion", r"base\.wz:audio/sfx/explons/(lrgexpl|smlexpl|atnkexpl|mpodexpl|nxsexpld|lsrexpl)\.ogg$", "wz2100:explosions", 10, "GPL-2+", "explosion"),
+    ("warzone2100-data", "Explosion", r"base\.wz:audio/sfx/weapons/(mgheavy|asltmg|mgbar\d|mgtower|lrgcan|medcan|smlcan|hivelcan|rapdcan|mortar)\.ogg$", "wz2100:guns", 10, "GPL-2+", "machine gun / cannon / mortar fire"),
+    ("warzone2100-data", "Vehicle", r"base\.wz:audio/sfx/vehicle/(tread|tstart|tland|tflight|thover|hovmove|hovstart|vtol-move|vtolland|vtoloff|con-move)\.ogg$", "wz2100:vehicle", 12, "GPL-2+", "vehicle engine / tracks / VTOL"),
+    ("warzone2100-data", "Water", r"base\.wz:audio/sfx/weapons/splash\.ogg$", "wz2100:splash", 1, "GPL-2+", "splash"),
+    ("warzone2100-data", "Alarm", r"base\.wz:audio/sfx/interfce/beep\d\.ogg$", "wz2100:beeps", 9, "GPL-2+", "interface beep"),
+    # trigger-rally-data: GPL-2+ (data/data.zip), gear.wav CC0
+    ("trigger-rally-data", "Speech", r"data\.zip:sounds/codriver/(?P<v>ab|paula|tim)/\w+\.wav$", "trigger:codriver-{v}", 8, "GPL-2+", "rally co-driver call, one speaker per folder"),
+    ("trigger-rally-data", "Vehicle", r"data\.zip:sounds/engine\.wav$", "trigger:engine", 1, "GPL-2+", "rally car engine"),
+    # warmux-data: GPL-2+ (whole package)
+    ("warmux-data", "Scream", r"usr/share/games/warmux/sound/default/voices/(death|injured_high|injured_medium)\d\.ogg$", "warmux:voice-default", 15, "GPL-2+", "death / pain cry"),
+    ("warmux-data", "Explosion", r"usr/share/games/warmux/sound/default/weapons/(explosion\d|dynamite_exp|riot_bomb_exp)\.ogg$", "warmux:explosions", 11, "GPL-2+", "explosion"),
+    ("warmux-data", "Explosion", r"usr/share/games/warmux/sound/default/weapons/(m16|shotgun|gun)\.ogg$", "warmux:guns", 3, "GPL-2+", "gun shot"),
+    ("warmux-data", "Vehicle", r"usr/share/games/warmux/sound/default/weapons/aircraft_flying\.ogg$", "warmux:aircraft", 1, "GPL-2+", "aircraft fly-by"),
+    ("warmux-data", "Tools", r"usr/share/games/warmux/sound/default/weapons/airhammer_used\.ogg$", "warmux:airhammer", 1, "GPL-2+", "pneumatic hammer"),
+    ("warmux-data", "Alarm", r"usr/share/games/warmux/sound/default/weapons/mine_beep\.ogg$", "warmux:mine-beep", 1, "GPL-2+", "beeping mine"),
+    ("warmux-data", "Footsteps", r"usr/share/games/warmux/sound/default/misc/step\.ogg$", "warmux:step", 1, "GPL-2+", "footstep"),
+    ("warmux-data", "Music", r"usr/share/games/warmux/music/(ingame|menu)/(?P<a>[A-Za-z_]+?)(\.-\..*)?\.ogg$", "warmux:music-{a}", 3, "GPL-2+", "game music track"),
+    # supertux-data: GPL-3+ (Files: *), music GPL-2+
+    ("supertux-data", "Water", r"usr/share/games/supertux2/sounds/(splash|waterfall|rain)\.(ogg|wav)$", "supertux:water", 4, "GPL-3+", "splash / waterfall / rain"),
+    ("supertux-data", "Explosion", r"usr/share/games/supertux2/sounds/(explosion|firecracker)\.(ogg|wav)$", "supertux:explosion", 2, "GPL-3+", "explosion / firecracker"),
+    ("supertux-data", "Alarm", r"usr/share/games/supertux2/sounds/(phone|savebell2|savebell_low)\.wav$", "supertux:bells", 3, "GPL-3+", "phone ring / bell"),
+    ("supertux-data", "Tools", r"usr/share/games/supertux2/sounds/saw\.wav$", "supertux:saw", 1, "GPL-3+", "saw"),
+    ("supertux-data", "Speech", r"usr/share/games/supertux2/(speech/tux_hello\.ogg|sounds/excellent\.wav|sounds/welldone\.ogg)$", "supertux:voice", 3, "GPL-3+", "short voice line"),
+    ("supertux-data", "Music", r"usr/share/games/supertux2/music/(?P<d>\w+)/[\w-]+\.ogg$", "supertux:music-{d}", 3, "GPL-2+", "game music track"),
+    # pingus-data: GPL-2+
+    ("pingus-data", "Speech", r"usr/share/games/pingus/data/sounds/(letsgo|goodidea|ohno)\.wav$", "pingus:voice", 3, "GPL-2+", "voice line"),
+    ("pingus-data", "Water", r"usr/share/games/pingus/data/sounds/splash\.wav$", "pingus:splash", 1, "GPL-2+", "splash"),
+    # frozen-bubble-data: GPL-2
+    ("frozen-bubble-data", "Typing", r"usr/share/games/frozen-bubble/snd/typewriter\.ogg$", "frozen-bubble:typewriter", 1, "GPL-2", "typewriter keys"),
+    ("frozen-bubble-data", "Music", r"usr/share/games/frozen-bubble/snd/[\w-]*zik[\w-]*\.ogg$", "frozen-bubble:music", 3, "GPL-2", "game music track"),
+    # alienblaster-data: GPL-2+
+    ("alienblaster-data", "Explosion", r"usr/share/games/alienblaster/sound/(explosion|explosionBoss)\.wav$", "alienblaster:explosion", 2, "GPL-2+", "explosion"),
+    ("alienblaster-data", "Alarm", r"usr/share/games/alienblaster/sound/alarm\.wav$", "alienblaster:alarm", 1, "GPL-2+", "alarm"),
+    ("alienblaster-data", "Music", r"usr/share/games/alienblaster/sound/(intro|playon)\.wav$", "alienblaster:music", 2, "GPL-2+", "game music track"),
+    # chromium-bsu-data: data/wav/* Expat
+    ("chromium-bsu-data", "Explosion", r"usr/share/games/chromium-bsu/wav/(boom|explo\w+)\.wav$", "chromium-bsu:explosion", 4, "Expat", "explosion"),
+    ("chromium-bsu-data", "Music", r"usr/share/games/chromium-bsu/wav/music_\w+\.wav$", "chromium-bsu:music", 2, "Expat", "game music loop"),
+    # powermanga-data: GPL-3+
+    ("powermanga-data", "Explosion", r"usr/share/games/powermanga/sounds/sound_(?P<s>big|medium|small)_explosion_\d\.wav$", "powermanga:explosion-{s}", 4, "GPL-3+", "explosion"),
+    ("powermanga-data", "Music", r"usr/share/games/powermanga/sound/handheld_console/music_\w+\.ogg$", "powermanga:music", 3, "GPL-3+", "game music track"),
+    # tuxtype-data: GPL-2
+    ("tuxtype-data", "Alarm", r"usr/share/tuxtype/sounds/(alarm|buzz)\.wav$", "tuxtype:alarm", 2, "GPL-2", "alarm / buzzer"),
+    ("tuxtype-data", "Explosion", r"usr/share/tuxtype/sounds/explosion\.wav$", "tuxtype:explosion", 1, "GPL-2", "explosion"),
+    ("tuxtype-data", "Speech", r"usr/share/tuxtype/(themes/(?P<l>\w+)/)?sounds/excuseme\.wav$", "tuxtype:excuseme-{l}", 1, "GPL-2", "voice line"),
+    ("tuxtype-data", "Music", r"usr/share/tuxtype/sounds/(amidst_the_raindrops|chiptune2|tuxi)\.ogg$", "tuxtype:music", 3, "GPL-2", "game music track"),
+    # granatier: GPL-2+
+    ("granatier", "Explosion", r"usr/share/granatier/sounds/(explode|corpse_explode)\.wav$", "granatier:explosion", 2, "GPL-2+", "explosion"),
+    # lbreakout2-data: GPL
+    ("lbreakout2-data", "Speech", r"usr/share/games/lbreakout2/sounds/(excellent|verygood|dammit|damn|wontgiveup)\.wav$", "lbreakout2:voice", 5, "GPL-2+", "voice line"),
+    ("lbreakout2-data", "Explosion", r"usr/share/games/lbreakout2/sounds/exp\.wav$", "lbreakout2:explosion", 1, "GPL-2+", "explosion"),
+    # linphone-common: GPL-3+
+    ("linphone-common", "Alarm", r"usr/share/sounds/linphone/(rings/\w+-mono|ringback|incoming_chat)\.wav$", "linphone:rings", 4, "GPL-3+", "phone ring / ring-back tone"),
+    ("linphone-common", "Speech", r"usr/share/sounds/linphone/hello16000\.wav$", "linphone:hello", 1, "GPL-3+", "voice greeting"),
+    # pidgin-data: GPL-2+
+    ("pidgin-data", "Alarm", r"usr/share/sounds/purple/\w+\.wav$", "pidgin:alerts", 5, "GPL-2+", "messenger alert chime"),
+    # psi-plus-sounds: GPL-2+ (sound/* and the listed extra sounds)
+    ("psi-plus-sounds", "Alarm", r"usr/share/psi-plus/sound/(attention|reminder|pepnotify|email|online|offline|ft_incoming|ft_complete|chat1|chat2|watcher)\.wav$", "psi-plus:alerts", 11, "GPL-2+", "messenger alert chime"),
+    # extremetuxracer-data: GPL-2+
+    ("extremetuxracer-data", "Music", r"usr/share/games/etr/music/[\w-]+\.ogg$", "etr:music", 4, "GPL-2+", "game music track"),
+    # xmoto-data: GPL-2+
+    ("xmoto-data", "Music", r"usr/share/games/xmoto/Textures/Musics/\w+\.ogg$", "xmoto:music", 4, "GPL-2+", "game music track"),
+]
+
+
+def deb_listing(package):
+    """Audio paths inside a cached .deb, and inside the archives of ZIPS it contains."""
+    deb = deb_file(package)
+    out = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout
+    paths = []
+    archives = {v: k for k, v in ZIPS.items()}
+    for line in out.splitlines():
+        name = line.split(None, 5)[-1].split(" -> ")[0]
+        name = name[2:] if name.startswith("./") else name
+        if AUDIO.search(name):
+            paths.append(name)
+        elif name in archives:
+            data = subprocess.run(f"dpkg-deb --fsys-tarfile '{deb}' | tar -xO './{name}'", shell=True,
+                                  capture_output=True, check=True).stdout
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                paths += [archives[name] + n for n in z.namelist() if AUDIO.search(n)]
+    return sorted(paths)
+
+
+def spread(paths, n):
+    """n paths spread evenly over a sorted list (numbered variants: take every k-th)."""
+    paths = sorted(paths)
+    if len(paths) <= n:
+        return paths
+    return [paths[round(i * (len(paths) - 1) / (n - 1))] for i in range(n)] if n > 1 else [paths[len(paths) // 2]]
+
+
+def apply_rules(rules, listings):
+    rows, seen = [], set()
+    for package, label, pattern, group_t, per_group, licence, note in rules:
+        if package in RESERVED_PACKAGES:
+            raise ValueError(f"{package} is reserved for the independent evaluation")
+        if label not in LABELS:
+            raise ValueError(f"unknown class {label!r}")
+        rx = re.compile(pattern)
+        groups = {}
+        for p in listings[package]:
+            m = rx.search(p)
+            if m and (package, p) not in seen:
+                fields = {k: (v or "default") for k, v in m.groupdict().items()}
+                groups.setdefault(group_t.format(**fields), []).append(p)
+        if not groups:
+            raise ValueError(f"rule matched nothing: {package} {pattern}")
+        for group, paths in sorted(groups.items()):
+            for p in spread(paths, per_group):
+                seen.add((package, p))
+                rows.append({"class": label, "package": package, "path": p, "group": group,
+                             "licence": licence, "note": note})
+    return rows
+
+
+COLUMNS = ["class", "package", "path", "group", "licence", "note"]
+
+
+def main(shared="/work/shared/data"):
+    listings = {}
+    for package in sorted({r[0] for r in NEW_PACKAGE_RULES}):
+        cached = LISTINGS / f"{package}.txt"
+        if not cached.exists():    # listing a .deb with a 140 MB archive inside takes a minute
+            LISTINGS.mkdir(parents=True, exist_ok=True)
+            cached.write_text("\n".join(deb_listing(package)) + "\n")
+        listings[package] = [p for p in cached.read_text().splitlines() if p]
+    rows = apply_rules(NEW_PACKAGE_RULES, listings)
+    with open(DATA / "extra-v2-candidates.tsv", "w", newline="") as f:
+        w = csv.DictWriter(f, COLUMNS, delimiter="\t", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    counts = {}
+    for r in rows:
+        counts[r["class"]] = counts.get(r["class"], 0) + 1
+    print(f"wrote {len(rows)} candidates: {counts}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
