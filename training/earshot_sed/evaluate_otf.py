@@ -79,7 +79,7 @@ def split_probs(sc, dataset, split):
     return dict(zip(_names(d), p))
 
 
-def evaluate(name, dataset, splits=("test", "id_test")):
+def evaluate(name, dataset, splits=("test", "id_test", "test_v1clean")):
     torch.set_num_threads(2)
     sc = scorer(name)
     out = WORK / "eval-v2" / name
@@ -107,9 +107,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("names", nargs="+")
     ap.add_argument("--dataset", default=str(WORK / "dataset-v2"))
+    ap.add_argument("--splits", default="test,id_test,test_v1clean")
     a = ap.parse_args()
     for n in a.names:
-        evaluate(n, a.dataset)
+        evaluate(n, a.dataset, tuple(a.splits.split(",")))
 
 
 if __name__ == "__main__":
