@@ -14,19 +14,18 @@ Licences were read from each package's copyright file (cache/copyright/ after fe
 Usage: python3 -m earshot_sed.candidates_v2 [SHARED_DATA_DIR]
 """
 import csv
-import io
 import re
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
-from .fetch import DEBS, ZIPS, deb_file, read_list
+from .archives import archive_members
+from .fetch import DEBS, RCC_DIR, ZIPS, deb_file, read_list
 from .labels import LABELS, RESERVED_PACKAGES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LISTINGS = DEBS.parent / "listings"
-AUDIO = re.compile(r"\.(ogg|wav|flac|mp3|oga|opus)$", re.I)
+AUDIO = re.compile(r"\.(ogg|wav|flac|mp3|oga|opus|wv)$", re.I)
 
 # (package, class, path regex, group template, max files per group, licence, note)
 # The group template is formatted with the regex's named groups; a `g` group, when present,
@@ -96,6 +95,27 @@ NEW_PACKAGE_RULES = [
     ("pidgin-data", "Alarm", r"usr/share/sounds/purple/\w+\.wav$", "pidgin:alerts", 5, "GPL-2+", "messenger alert chime"),
     # psi-plus-sounds: GPL-2+ (sound/* and the listed extra sounds)
     ("psi-plus-sounds", "Alarm", r"usr/share/psi-plus/sound/(attention|reminder|pepnotify|email|online|offline|ft_incoming|ft_complete|chat1|chat2|watcher)\.wav$", "psi-plus:alerts", 11, "GPL-2+", "messenger alert chime"),
+    # gcompris-qt-data: sounds inside Qt resource files (rcc/<activity>.rcc); licences per file
+    # from the DEP-5 copyright file (None below)
+    ("gcompris-qt-data", "Animal", r"explore_farm_animals\.rcc:.*/animals/(pig|cat|horse|cow|dog|sheep)\.ogg$", "gcompris:farm-animals", 6, None, "farm animal call"),
+    ("gcompris-qt-data", "Bird", r"explore_farm_animals\.rcc:.*/animals/(owl|chickens|duck)\.ogg$", "gcompris:farm-birds", 3, None, "owl / chickens / duck"),
+    ("gcompris-qt-data", "Animal", r"memory-sound\.rcc:.*/(LRBark_\d_LA_cut|LRFrogsInPondDuringStormLACut)\.ogg$", "gcompris:memory-sound-animals", 3, None, "dog barks / frogs"),
+    ("gcompris-qt-data", "Vehicle", r"(memory-sound\.rcc:.*/(LRStartAndStopCarEngine1LACut|LRTrain_slowing_down_01_LA_cut)\.ogg|railroad\.rcc:.*/train\.wav|traffic\.rcc:.*/car\.wav|guessnumber\.rcc:.*/helicopter\.wav)$", "gcompris:vehicles", 5, None, "car engine / train / helicopter"),
+    ("gcompris-qt-data", "Water", r"(memory-sound\.rcc:.*/LRRain_in_garden_01_LA_cut\.ogg|canal_lock\.rcc:.*/water_fill\.wav|clickgame\.rcc:.*/(drip|bubble)\.wav|core\.rcc:.*/sounds/water\.wav)$", "gcompris:water", 5, None, "rain / filling lock / drip / bubbles"),
+    ("gcompris-qt-data", "Alarm", r"memory-sound\.rcc:.*/(LRBuddhist_gong_05_LA|LRRing_01_LA)\.ogg$", "gcompris:gong-ring", 2, None, "gong / ring"),
+    ("gcompris-qt-data", "Tools", r"mining\.rcc:.*/pickaxe\.wav$", "gcompris:pickaxe", 1, None, "pickaxe"),
+    ("gcompris-qt-data", "Music", r"explore_world_music\.rcc:.*/music/\w+\.ogg$", "gcompris:world-music", 4, None, "music excerpt"),
+    ("gcompris-qt-data", "Music", r"instruments\.rcc:.*/(piano|violin|trumpet|guitar|saxophone|flute_traversiere|drum_kit|accordion)\.ogg$", "gcompris:instruments", 4, None, "instrument melody"),
+    # openarena-data: GPL-2+ (Files: *); sounds inside baseoa/pak0.pk3 (a zip)
+    ("openarena-data", "Footsteps", r"pak0\.pk3:sound/player/footsteps/(?P<s>boot|flesh|step|clank)\d\.wav$", "openarena:footsteps-{s}", 4, "GPL-2+", "footstep"),
+    ("openarena-data", "Water", r"pak0\.pk3:sound/(player/footsteps/splash\d|world/waterfall|world/drops)\.wav$", "openarena:water", 6, "GPL-2+", "splashing step / waterfall / drops"),
+    ("openarena-data", "Scream", r"pak0\.pk3:sound/player/sarge/(death\d|pain\d+_1)\.wav$", "openarena:sarge", 7, "GPL-2+", "death / pain cry (one voice)"),
+    ("openarena-data", "Explosion", r"pak0\.pk3:sound/weapons/(grenade/hgrenb\da|rocket/rocklx1a|machinegun/machgf\db)\.wav$", "openarena:weapons", 7, "GPL-2+", "grenade / rocket explosion, machine gun"),
+    # teeworlds-data: data/* CC-BY-SA-3.0 (WavPack files, decoded by ffmpeg)
+    ("teeworlds-data", "Footsteps", r"teeworlds/data/audio/foley_foot_(?P<f>left|right)-\d+\.wv$", "teeworlds:foot-{f}", 4, "CC-BY-SA-3.0", "footstep"),
+    ("teeworlds-data", "Scream", r"teeworlds/data/audio/vo_teefault_(?P<k>pain_long|pain_short|cry)-\d+\.wv$", "teeworlds:teefault", 8, "CC-BY-SA-3.0", "pain cry (one voice)"),
+    ("teeworlds-data", "Explosion", r"teeworlds/data/audio/wp_(?P<w>flump_explo|gun_fire|shotty_fire)-\d+\.wv$", "teeworlds:{w}", 3, "CC-BY-SA-3.0", "explosion / gun / shotgun"),
+    ("teeworlds-data", "Music", r"teeworlds/data/audio/music_menu\.wv$", "teeworlds:music", 1, "CC-BY-SA-3.0", "menu music"),
     # extremetuxracer-data: GPL-2+
     ("extremetuxracer-data", "Music", r"usr/share/games/etr/music/[\w-]+\.ogg$", "etr:music", 4, "GPL-2+", "game music track"),
     # xmoto-data: GPL-2+
@@ -170,11 +190,23 @@ def parse_copyright(text):
     return out
 
 
+def copyright_file(package):
+    """The package's copyright file in the cache (taken from its .deb when fetch has not yet)."""
+    from .fetch import COPYRIGHT
+    f = COPYRIGHT / f"{package}.txt"
+    if not f.exists() and package not in RESERVED_PACKAGES:
+        data = subprocess.run(f"dpkg-deb --fsys-tarfile '{deb_file(package)}' | tar -xO './usr/share/doc/{package}/copyright'",
+                              shell=True, capture_output=True, check=False).stdout
+        if data:
+            COPYRIGHT.mkdir(parents=True, exist_ok=True)
+            f.write_bytes(data)
+    return f
+
+
 def licence_from_copyright(package, path):
     """Last DEP-5 paragraph whose Files glob matches a suffix of the installed path."""
     from fnmatch import fnmatchcase
-    from .fetch import COPYRIGHT
-    f = COPYRIGHT / f"{package}.txt"
+    f = copyright_file(package)
     if not f.exists():
         return None
     inner = path.split(":", 1)[1] if ":" in path.split("/", 1)[0] else path
@@ -235,21 +267,26 @@ def apply_v1_rules(rules, listings, listed, v1_rows):
 
 
 def deb_listing(package):
-    """Audio paths inside a cached .deb, and inside the archives of ZIPS it contains."""
+    """Audio paths inside a cached .deb, and inside the archives (zip, .rcc) it contains."""
+    import tempfile
     deb = deb_file(package)
     out = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout
-    paths = []
+    paths, inner = [], {}
     archives = {v: k for k, v in ZIPS.items()}
     for line in out.splitlines():
         name = line.split(None, 5)[-1].split(" -> ")[0]
         name = name[2:] if name.startswith("./") else name
         if AUDIO.search(name):
             paths.append(name)
-        elif name in archives:
-            data = subprocess.run(f"dpkg-deb --fsys-tarfile '{deb}' | tar -xO './{name}'", shell=True,
-                                  capture_output=True, check=True).stdout
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                paths += [archives[name] + n for n in z.namelist() if AUDIO.search(n)]
+        elif name in archives or (name.startswith(RCC_DIR) and name.endswith(".rcc")):
+            inner[name] = archives.get(name) or name[len(RCC_DIR):] + ":"
+    if inner:
+        with tempfile.TemporaryDirectory() as d:    # one pass over the package for all archives
+            subprocess.run(f"dpkg-deb --fsys-tarfile '{deb}' | tar -x -C '{d}' " +
+                           " ".join(f"'./{n}'" for n in inner), shell=True, check=True)
+            for name, prefix in inner.items():
+                members, _ = archive_members(name, (Path(d) / name).read_bytes())
+                paths += [prefix + n for n in members if AUDIO.search(n)]
     return sorted(paths)
 
 
@@ -280,8 +317,11 @@ def apply_rules(rules, listings):
         for group, paths in sorted(groups.items()):
             for p in spread(paths, per_group):
                 seen.add((package, p))
+                lic = licence or licence_from_copyright(package, p)
+                if not lic:
+                    raise ValueError(f"{package}:{p}: no licence found in its copyright file")
                 rows.append({"class": label, "package": package, "path": p, "group": group,
-                             "licence": licence, "note": note})
+                             "licence": lic, "note": note})
     return rows
 
 

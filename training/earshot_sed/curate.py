@@ -44,11 +44,12 @@ ID_TEST_SHARE = 0.12
 VALIDATION_PACKAGES = frozenset({
     "warzone2100-data", "widelands-data", "ardentryst", "pingus-data", "chromium-bsu-data",
     "alienblaster-data", "linphone-common", "pidgin-data", "frozen-bubble-data", "lbreakout2-data",
-    "xmoto-data",
+    "xmoto-data", "openarena-data",
 })
 TEST_PACKAGES = frozenset({
     "qabcs-data", "minetest-data", "supertux-data", "warmux-data", "trigger-rally-data",
     "powermanga-data", "psi-plus-sounds", "tuxtype-data", "granatier", "extremetuxracer-data",
+    "teeworlds-data", "gcompris-qt-data",
 })
 # Generated sources stay strictly under this share of a class's distinct files.
 MAX_GENERATED_SHARE = 0.5
