@@ -106,6 +106,12 @@ NEW_PACKAGE_RULES = [
     ("gcompris-qt-data", "Tools", r"mining\.rcc:.*/pickaxe\.wav$", "gcompris:pickaxe", 1, None, "pickaxe"),
     ("gcompris-qt-data", "Music", r"explore_world_music\.rcc:.*/music/\w+\.ogg$", "gcompris:world-music", 4, None, "music excerpt"),
     ("gcompris-qt-data", "Music", r"instruments\.rcc:.*/(piano|violin|trumpet|guitar|saxophone|flute_traversiere|drum_kit|accordion)\.ogg$", "gcompris:instruments", 4, None, "instrument melody"),
+    # cube2-data (Sauerbraten): licences per directory from the DEP-5 file. Its sounds/0ad/ are
+    # copies of 0ad-data files and are left out.
+    ("cube2-data", "Scream", r"cube2/packages/sounds/aard/(die\d|pain\d)\.wav$", "cube2:aard-voice", 8, None, "death / pain cry (one voice)"),
+    ("cube2-data", "Tools", r"cube2/packages/sounds/audioaugust/chainsaw/(attack|idle)\.ogg$", "cube2:chainsaw", 2, None, "chainsaw"),
+    ("cube2-data", "Explosion", r"cube2/packages/sounds/(q009/(explosion|pistol\d?|rifle\d?|shotgun\d?|minigun\d?)|sfx/explode)\.ogg$", "cube2:weapons", 8, None, "explosion / gun shot"),
+    ("cube2-data", "Water", r"cube2/packages/sounds/yo_frankie/(amb_waterdrip_2|watersplash2)\.ogg$", "cube2:water", 2, None, "water drip / splash"),
     # openarena-data: GPL-2+ (Files: *); sounds inside baseoa/pak0.pk3 (a zip)
     ("openarena-data", "Footsteps", r"pak0\.pk3:sound/player/footsteps/(?P<s>boot|flesh|step|clank)\d\.wav$", "openarena:footsteps-{s}", 4, "GPL-2+", "footstep"),
     ("openarena-data", "Water", r"pak0\.pk3:sound/(player/footsteps/splash\d|world/waterfall|world/drops)\.wav$", "openarena:water", 6, "GPL-2+", "splashing step / waterfall / drops"),
