@@ -14,19 +14,18 @@ Licences were read from each package's copyright file (cache/copyright/ after fe
 Usage: python3 -m earshot_sed.candidates_v2 [SHARED_DATA_DIR]
 """
 import csv
-import io
 import re
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
-from .fetch import DEBS, ZIPS, deb_file, read_list
+from .archives import archive_members
+from .fetch import DEBS, RCC_DIR, ZIPS, deb_file, read_list
 from .labels import LABELS, RESERVED_PACKAGES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LISTINGS = DEBS.parent / "listings"
-AUDIO = re.compile(r"\.(ogg|wav|flac|mp3|oga|opus)$", re.I)
+AUDIO = re.compile(r"\.(ogg|wav|flac|mp3|oga|opus|wv)$", re.I)
 
 # (package, class, path regex, group template, max files per group, licence, note)
 # The group template is formatted with the regex's named groups; a `g` group, when present,
@@ -96,6 +95,33 @@ NEW_PACKAGE_RULES = [
     ("pidgin-data", "Alarm", r"usr/share/sounds/purple/\w+\.wav$", "pidgin:alerts", 5, "GPL-2+", "messenger alert chime"),
     # psi-plus-sounds: GPL-2+ (sound/* and the listed extra sounds)
     ("psi-plus-sounds", "Alarm", r"usr/share/psi-plus/sound/(attention|reminder|pepnotify|email|online|offline|ft_incoming|ft_complete|chat1|chat2|watcher)\.wav$", "psi-plus:alerts", 11, "GPL-2+", "messenger alert chime"),
+    # gcompris-qt-data: sounds inside Qt resource files (rcc/<activity>.rcc); licences per file
+    # from the DEP-5 copyright file (None below)
+    ("gcompris-qt-data", "Animal", r"explore_farm_animals\.rcc:.*/animals/(pig|cat|horse|cow|dog|sheep)\.ogg$", "gcompris:farm-animals", 6, None, "farm animal call"),
+    ("gcompris-qt-data", "Bird", r"explore_farm_animals\.rcc:.*/animals/(owl|chickens|duck)\.ogg$", "gcompris:farm-birds", 3, None, "owl / chickens / duck"),
+    ("gcompris-qt-data", "Animal", r"memory-sound\.rcc:.*/(LRBark_\d_LA_cut|LRFrogsInPondDuringStormLACut)\.ogg$", "gcompris:memory-sound-animals", 3, None, "dog barks / frogs"),
+    ("gcompris-qt-data", "Vehicle", r"(memory-sound\.rcc:.*/(LRStartAndStopCarEngine1LACut|LRTrain_slowing_down_01_LA_cut)\.ogg|railroad\.rcc:.*/train\.wav|traffic\.rcc:.*/car\.wav|guessnumber\.rcc:.*/helicopter\.wav)$", "gcompris:vehicles", 5, None, "car engine / train / helicopter"),
+    ("gcompris-qt-data", "Water", r"(memory-sound\.rcc:.*/LRRain_in_garden_01_LA_cut\.ogg|canal_lock\.rcc:.*/water_fill\.wav|clickgame\.rcc:.*/(drip|bubble)\.wav|core\.rcc:.*/sounds/water\.wav)$", "gcompris:water", 5, None, "rain / filling lock / drip / bubbles"),
+    ("gcompris-qt-data", "Alarm", r"memory-sound\.rcc:.*/(LRBuddhist_gong_05_LA|LRRing_01_LA)\.ogg$", "gcompris:gong-ring", 2, None, "gong / ring"),
+    ("gcompris-qt-data", "Tools", r"mining\.rcc:.*/pickaxe\.wav$", "gcompris:pickaxe", 1, None, "pickaxe"),
+    ("gcompris-qt-data", "Music", r"explore_world_music\.rcc:.*/music/\w+\.ogg$", "gcompris:world-music", 4, None, "music excerpt"),
+    ("gcompris-qt-data", "Music", r"instruments\.rcc:.*/(piano|violin|trumpet|guitar|saxophone|flute_traversiere|drum_kit|accordion)\.ogg$", "gcompris:instruments", 4, None, "instrument melody"),
+    # cube2-data (Sauerbraten): licences per directory from the DEP-5 file. Its sounds/0ad/ are
+    # copies of 0ad-data files and are left out.
+    ("cube2-data", "Scream", r"cube2/packages/sounds/aard/(die\d|pain\d)\.wav$", "cube2:aard-voice", 8, None, "death / pain cry (one voice)"),
+    ("cube2-data", "Tools", r"cube2/packages/sounds/audioaugust/chainsaw/(attack|idle)\.ogg$", "cube2:chainsaw", 2, None, "chainsaw"),
+    ("cube2-data", "Explosion", r"cube2/packages/sounds/(q009/(explosion|pistol\d?|rifle\d?|shotgun\d?|minigun\d?)|sfx/explode)\.ogg$", "cube2:weapons", 8, None, "explosion / gun shot"),
+    ("cube2-data", "Water", r"cube2/packages/sounds/yo_frankie/(amb_waterdrip_2|watersplash2)\.ogg$", "cube2:water", 2, None, "water drip / splash"),
+    # openarena-data: GPL-2+ (Files: *); sounds inside baseoa/pak0.pk3 (a zip)
+    ("openarena-data", "Footsteps", r"pak0\.pk3:sound/player/footsteps/(?P<s>boot|flesh|step|clank)\d\.wav$", "openarena:footsteps-{s}", 4, "GPL-2+", "footstep"),
+    ("openarena-data", "Water", r"pak0\.pk3:sound/(player/footsteps/splash\d|world/waterfall|world/drops)\.wav$", "openarena:water", 6, "GPL-2+", "splashing step / waterfall / drops"),
+    ("openarena-data", "Scream", r"pak0\.pk3:sound/player/sarge/(death\d|pain\d+_1)\.wav$", "openarena:sarge", 7, "GPL-2+", "death / pain cry (one voice)"),
+    ("openarena-data", "Explosion", r"pak0\.pk3:sound/weapons/(grenade/hgrenb\da|rocket/rocklx1a|machinegun/machgf\db)\.wav$", "openarena:weapons", 7, "GPL-2+", "grenade / rocket explosion, machine gun"),
+    # teeworlds-data: data/* CC-BY-SA-3.0 (WavPack files, decoded by ffmpeg)
+    ("teeworlds-data", "Footsteps", r"teeworlds/data/audio/foley_foot_(?P<f>left|right)-\d+\.wv$", "teeworlds:foot-{f}", 4, "CC-BY-SA-3.0", "footstep"),
+    ("teeworlds-data", "Scream", r"teeworlds/data/audio/vo_teefault_(?P<k>pain_long|pain_short|cry)-\d+\.wv$", "teeworlds:teefault", 8, "CC-BY-SA-3.0", "pain cry (one voice)"),
+    ("teeworlds-data", "Explosion", r"teeworlds/data/audio/wp_(?P<w>flump_explo|gun_fire|shotty_fire)-\d+\.wv$", "teeworlds:{w}", 3, "CC-BY-SA-3.0", "explosion / gun / shotgun"),
+    ("teeworlds-data", "Music", r"teeworlds/data/audio/music_menu\.wv$", "teeworlds:music", 1, "CC-BY-SA-3.0", "menu music"),
     # extremetuxracer-data: GPL-2+
     ("extremetuxracer-data", "Music", r"usr/share/games/etr/music/[\w-]+\.ogg$", "etr:music", 4, "GPL-2+", "game music track"),
     # xmoto-data: GPL-2+
@@ -103,22 +129,170 @@ NEW_PACKAGE_RULES = [
 ]
 
 
+# Packages v1 already used: more files from the inventory, same care. (package, class, path
+# regex, group template, max new files per group, licence or None = from the copyright file).
+# Group templates: {dir} = last directory, {stem} = file name without extension and trailing
+# variant number, {voice} etc. = named regex groups. When a v1 row of the package has the same
+# directory and stem, its group is reused, so a new variant joins its siblings' split.
+ZAD = r"public\.zip:audio/"
+V1_PACKAGE_RULES = [
+    ("0ad-data", "Animal", ZAD + r"actor/fauna/(animal|death)/(elephant|horse|lion|pig|sheep|cattle|camel|goat|death_horse|death_camel|Animal_death_generic)[\w]*\.ogg$", "0ad:{dir}/{stem}", 4, None, "animal call / death"),
+    ("0ad-data", "Bird", ZAD + r"actor/fauna/animal/(chicken|flamingo|peacock_call)_\d+\.ogg$", "0ad:{dir}/{stem}", 4, None, "bird call"),
+    ("0ad-data", "Scream", ZAD + r"actor/human/death/(male_death|female_death|death)_\d+\.ogg$", "0ad:{dir}/{stem}", 8, None, "death cry"),
+    ("0ad-data", "Footsteps", ZAD + r"actor/(singlesteps/fs_|human/movement/hstep)\w+\.ogg$", "0ad:{dir}/{stem}", 6, None, "single footstep"),
+    ("0ad-data", "Tools", ZAD + r"resource/(mining/mine_(metal|stone)|lumbering/lumber_tree|construction/con_(wood|saw|stone)|farming/hoe)_\d+\.ogg$", "0ad:{dir}/{stem}", 8, None, "mining / wood chopping / hammering / hoeing"),
+    ("0ad-data", "Vehicle", ZAD + r"actor/ship/(ship_move|smove_\d+|warship_move_\d+)\.ogg$", "0ad:{dir}/{stem}", 3, None, "ship under way"),
+    ("0ad-data", "Music", ZAD + r"music/[\w-]+\.ogg$", "0ad-music:{stem}", 1, None, "game music track"),
+    ("megaglest-data", "Scream", r"megapack/.*/sounds/(archer|axe_thrower|guard|horseman|swordman|technician|worker|stickfighter|spearman|warrior|princess|initiate|battlemage|summoner|valkyrie|shaman|archmage)_die\d\.wav$", "megaglest:{dir}/{stem}", 3, None, "human death cry"),
+    ("megaglest-data", "Animal", r"megapack/factions/persian/units/sheep/sounds/sheep\d\.wav$", "megaglest:{dir}/{stem}", 5, None, "sheep bleat"),
+    ("megaglest-data", "Water", r"data/core/water_sounds/water\d\.wav$", "megaglest:water_sounds/water", 4, None, "water"),
+    ("megaglest-data", "Tools", r"megapack/commondata/sounds/(anvil|technician_mine|worker_mine)\d\.wav$", "megaglest:{dir}/{stem}", 4, None, "anvil hammering / pick mining"),
+    ("megaglest-data", "Vehicle", r"factions/tech/units/airship/sounds/airship_fly\.wav$", "megaglest:{dir}/{stem}", 1, None, "airship engine"),
+    ("wesnoth-1.16-data", "Scream", r"data/core/sounds/((dwarf|human|human-old|orc|orc-small)-hit-\d|wail(-long|-sml)?|groan)\.(ogg|wav)$", "wesnoth:{stem}", 3, None, "pain cry / wail"),
+    ("wesnoth-1.16-data", "Alarm", r"data/core/sounds/horn-signals/horn-\d\.ogg$", "wesnoth:horn-signals", 8, None, "horn signal"),
+    ("wesnoth-1.16-data", "Bird", r"data/core/sounds/ambient/birds\d\.ogg$", "wesnoth:{dir}/{stem}", 2, None, "birdsong"),
+    ("redeclipse-data", "Scream", r"data/sounds/player/(death\d?|pain\d)\.ogg$", "redeclipse:{dir}/{stem}", 5, None, "death / pain cry"),
+    ("redeclipse-data", "Footsteps", r"data/sounds/player/(concstep|footstep)\d?\.ogg$", "redeclipse:{dir}/{stem}", 5, None, "footstep"),
+    ("redeclipse-data", "Water", r"data/sounds/(ambience/waterfall(1|_indoor)|sfx/splosh\d?|player/swimstep\d?)\.ogg$", "redeclipse:{dir}/{stem}", 4, None, "waterfall / splash / swimming"),
+    ("redeclipse-data", "Speech", r"data/sounds/voice/(damnit|haha|hangon|luckyshot|niceshot|noproblem|sorry|suckit|thanks|gogogo)\d?\.ogg$", "redeclipse:voice", 12, None, "voice taunt"),
+    ("hedgewars-data", "Speech", r"Data/Sounds/voices/(?P<voice>British|Classic|Default|Default_es|Default_pl|Default_ru|Default_uk|HillBilly|Mobster|Pirate|Russian|Russian_pl|Singer|Surfer)/(Amazing|Brilliant|Byebye|Coward|Enemydown|Hello|Incoming|Leavemealone|Revenge|Solong|Traitor|Victory|Whatthe|Yessir)\.ogg$", "hedgewars-voice:{voice}", 3, None, "voice line"),
+    ("hedgewars-data", "Scream", r"Data/Sounds/voices/(?P<voice>British|Classic|Default|Default_es|Default_pl|Default_ru|Default_uk|HillBilly|Mobster|Pirate|Russian|Russian_pl|Singer|Surfer)/(Ooff\d|Ow\d|Ouch|Nooo)\.ogg$", "hedgewars-voice:{voice}", 2, None, "pain cry"),
+    ("lincity-ng-data", "Tools", r"lincity-ng/sounds/Blacksmith\d\.wav$", "lincity-ng:{dir}/{stem}", 3, None, "blacksmith hammering"),
+    ("lincity-ng-data", "Vehicle", r"lincity-ng/sounds/RailTrain\d\.wav$", "lincity-ng:{dir}/{stem}", 3, None, "train"),
+    ("lincity-ng-data", "Water", r"lincity-ng/sounds/Water\d\.wav$", "lincity-ng:{dir}/{stem}", 5, None, "water"),
+    ("torcs-data", "Vehicle", r"torcs/data/sound/(206_engine|evo7_engine|ferrarif355|ford1b|ford2c|impreza2002_engine|lamborghinidiablo|porsche_engine)\.wav$", "torcs:{dir}/{stem}", 1, None, "car engine"),
+    ("searchandrescue-data", "Vehicle", r"searchandrescue/sounds/(hh60/|hh65/)?(helicopter_engine_\w+|jet_engine_\w+|engine_\w+)\.wav$", "searchandrescue:{dir}/{stem}", 1, None, "helicopter / jet engine"),
+    ("flightgear-data-base", "Vehicle", r"flightgear/Sounds/(exhaust_loop|exhaust_start|turbine_start|turboprop1|helicopter|rumble)\.wav$", "flightgear-base:{dir}/{stem}", 1, None, "aircraft engine"),
+    ("supertuxkart-data", "Vehicle", r"data/(sfx/engine_large|library/stklib_steamLocomotive_a/steamLocomotive)\.ogg$", "supertuxkart:{dir}/{stem}", 1, None, "engine / steam locomotive"),
+    ("supertuxkart-data", "Tools", r"data/sfx/hammer\.ogg$", "supertuxkart:{dir}/{stem}", 1, None, "hammer"),
+    ("tuxpaint-stamps-default", "Animal", r"stamps/animals/.*/(cow_white|goat|ram|pig_golden|grasshopper)\.ogg$", "tuxpaint-sfx:{stem}", 1, None, "animal sound"),
+    ("tuxpaint-stamps-default", "Bird", r"stamps/animals/birds/(gander|nandou|tucan)\.ogg$", "tuxpaint-sfx:{stem}", 1, None, "bird call"),
+    ("tuxpaint-stamps-default", "Tools", r"stamps/household/tools/mallet_metal\.ogg$", "tuxpaint-sfx:{stem}", 1, None, "mallet"),
+    ("ukui-media", "Water", r"usr/share/ukui-media/sounds/(drip|splash|gurgle)\.ogg$", "ukui-media:sounds/{stem}", 1, None, "drip / splash / gurgle"),
+    ("ukui-media", "Bird", r"usr/share/ukui-media/sounds/quack\.ogg$", "ukui-media:sounds/{stem}", 1, None, "duck quack"),
+    ("bucklespring-data", "Typing", r"usr/share/buckle/wav/[0-9a-f]{2}-[01]\.wav$", "bucklespring", 100, None, "key press / release"),
+    ("freeorion-data", "Typing", r"default/data/sound/text_typing\.ogg$", "freeorion:{dir}/{stem}", 1, None, "typing"),
+    ("workrave-data", "Alarm", r"usr/share/sounds/workrave/bells/[\w-]+\.wav$", "workrave:bells", 5, None, "bell"),
+]
+
+
+def stem_of(path):
+    name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return re.sub(r"[_-]?\d+$", "", name) or name
+
+
+def dir_of(path):
+    return path.rsplit("/", 2)[-2] if path.count("/") >= 1 else ""
+
+
+def parse_copyright(text):
+    """DEP-5 paragraphs -> [(file globs, licence)], in file order."""
+    out = []
+    for para in re.split(r"\n\s*\n", text):
+        files = re.search(r"^Files:(.*(?:\n[ \t]+.*)*)", para, re.M)
+        lic = re.search(r"^License:[ \t]*(\S.*)$", para, re.M)
+        if files and lic:
+            out.append((files.group(1).split(), lic.group(1).strip()))
+    return out
+
+
+def copyright_file(package):
+    """The package's copyright file in the cache (taken from its .deb when fetch has not yet)."""
+    from .fetch import COPYRIGHT
+    f = COPYRIGHT / f"{package}.txt"
+    if not f.exists() and package not in RESERVED_PACKAGES:
+        data = subprocess.run(f"dpkg-deb --fsys-tarfile '{deb_file(package)}' | tar -xO './usr/share/doc/{package}/copyright'",
+                              shell=True, capture_output=True, check=False).stdout
+        if data:
+            COPYRIGHT.mkdir(parents=True, exist_ok=True)
+            f.write_bytes(data)
+    return f
+
+
+def licence_from_copyright(package, path):
+    """Last DEP-5 paragraph whose Files glob matches a suffix of the installed path."""
+    from fnmatch import fnmatchcase
+    f = copyright_file(package)
+    if not f.exists():
+        return None
+    inner = path.split(":", 1)[1] if ":" in path.split("/", 1)[0] else path
+    parts = inner.split("/")
+    suffixes = ["/".join(parts[i:]) for i in range(len(parts))]
+    found = None
+    for globs, lic in parse_copyright(f.read_text(errors="replace")):
+        if any(fnmatchcase(s, g) for g in globs for s in suffixes):
+            found = lic
+    return found
+
+
+def v1_groups(v1_rows):
+    out = {}
+    for r in v1_rows:
+        out[(r["package"], dir_of(r["path"]), stem_of(r["path"]).lower())] = r["group"]
+    return out
+
+
+def inventory_listing(inventory, package):
+    prefix = "public.zip:" if package == "0ad-data" else ""
+    return sorted(prefix + r["path"] for r in inventory if r["package"] == package)
+
+
+def apply_v1_rules(rules, listings, listed, v1_rows):
+    """Like apply_rules, for v1 packages: skips files any list already names, reuses v1 groups."""
+    groups_v1 = v1_groups(v1_rows)
+    licence_v1 = {}
+    for r in v1_rows:
+        licence_v1.setdefault((r["package"], dir_of(r["path"])), set()).add(r["licence"])
+    rows = []
+    for package, label, pattern, group_t, per_group, licence, note in rules:
+        if package in RESERVED_PACKAGES:
+            raise ValueError(f"{package} is reserved for the independent evaluation")
+        rx = re.compile(pattern)
+        groups = {}
+        for p in listings[package]:
+            m = rx.search(p)
+            if not m or (package, p) in listed:
+                continue
+            fields = {"dir": dir_of(p), "stem": stem_of(p), **{k: v or "" for k, v in m.groupdict().items()}}
+            g = groups_v1.get((package, dir_of(p), stem_of(p).lower())) or group_t.format(**fields)
+            groups.setdefault(g, []).append(p)
+        if not groups:
+            print(f"note: rule matched no new file: {package} {pattern}", file=sys.stderr)
+        for group, paths in sorted(groups.items()):
+            for p in spread(paths, per_group):
+                listed.add((package, p))
+                # free-form copyright files: the licence v1 recorded for the package, when it
+                # recorded one licence only (wesnoth, searchandrescue)
+                by_pkg = set().union(*[v for (pk, _), v in licence_v1.items() if pk == package] or [set()])
+                lic = licence or licence_from_copyright(package, p) or (min(by_pkg) if len(by_pkg) == 1 else None)
+                if not lic:
+                    raise ValueError(f"{package}:{p}: no licence found in its copyright file")
+                rows.append({"class": label, "package": package, "path": p, "group": group,
+                             "licence": lic, "note": note})
+    return rows
+
+
 def deb_listing(package):
-    """Audio paths inside a cached .deb, and inside the archives of ZIPS it contains."""
+    """Audio paths inside a cached .deb, and inside the archives (zip, .rcc) it contains."""
+    import tempfile
     deb = deb_file(package)
     out = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout
-    paths = []
+    paths, inner = [], {}
     archives = {v: k for k, v in ZIPS.items()}
     for line in out.splitlines():
         name = line.split(None, 5)[-1].split(" -> ")[0]
         name = name[2:] if name.startswith("./") else name
         if AUDIO.search(name):
             paths.append(name)
-        elif name in archives:
-            data = subprocess.run(f"dpkg-deb --fsys-tarfile '{deb}' | tar -xO './{name}'", shell=True,
-                                  capture_output=True, check=True).stdout
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                paths += [archives[name] + n for n in z.namelist() if AUDIO.search(n)]
+        elif name in archives or (name.startswith(RCC_DIR) and name.endswith(".rcc")):
+            inner[name] = archives.get(name) or name[len(RCC_DIR):] + ":"
+    if inner:
+        with tempfile.TemporaryDirectory() as d:    # one pass over the package for all archives
+            subprocess.run(f"dpkg-deb --fsys-tarfile '{deb}' | tar -x -C '{d}' " +
+                           " ".join(f"'./{n}'" for n in inner), shell=True, check=True)
+            for name, prefix in inner.items():
+                members, _ = archive_members(name, (Path(d) / name).read_bytes())
+                paths += [prefix + n for n in members if AUDIO.search(n)]
     return sorted(paths)
 
 
@@ -149,8 +323,11 @@ def apply_rules(rules, listings):
         for group, paths in sorted(groups.items()):
             for p in spread(paths, per_group):
                 seen.add((package, p))
+                lic = licence or licence_from_copyright(package, p)
+                if not lic:
+                    raise ValueError(f"{package}:{p}: no licence found in its copyright file")
                 rows.append({"class": label, "package": package, "path": p, "group": group,
-                             "licence": licence, "note": note})
+                             "licence": lic, "note": note})
     return rows
 
 
@@ -166,6 +343,13 @@ def main(shared="/work/shared/data"):
             cached.write_text("\n".join(deb_listing(package)) + "\n")
         listings[package] = [p for p in cached.read_text().splitlines() if p]
     rows = apply_rules(NEW_PACKAGE_RULES, listings)
+    inventory = read_list(Path(shared) / "debian-audio-inventory.tsv")
+    listed = {(r["package"], r["path"]) for name in ("curated-sources.tsv", "curated-backgrounds.tsv")
+              for r in read_list(Path(shared) / name)}
+    listed |= {(r["package"], r["path"]) for r in read_list(DATA / "extra-candidates.tsv")}
+    v1_rows = read_list(DATA / "v1-sources.tsv")
+    v1_listings = {p: inventory_listing(inventory, p) for p in {r[0] for r in V1_PACKAGE_RULES}}
+    rows += apply_v1_rules(V1_PACKAGE_RULES, v1_listings, listed, v1_rows)
     with open(DATA / "extra-v2-candidates.tsv", "w", newline="") as f:
         w = csv.DictWriter(f, COLUMNS, delimiter="\t", lineterminator="\n")
         w.writeheader()

@@ -44,11 +44,12 @@ ID_TEST_SHARE = 0.12
 VALIDATION_PACKAGES = frozenset({
     "warzone2100-data", "widelands-data", "ardentryst", "pingus-data", "chromium-bsu-data",
     "alienblaster-data", "linphone-common", "pidgin-data", "frozen-bubble-data", "lbreakout2-data",
-    "xmoto-data",
+    "xmoto-data", "openarena-data",
 })
 TEST_PACKAGES = frozenset({
     "qabcs-data", "minetest-data", "supertux-data", "warmux-data", "trigger-rally-data",
     "powermanga-data", "psi-plus-sounds", "tuxtype-data", "granatier", "extremetuxracer-data",
+    "teeworlds-data", "gcompris-qt-data",
 })
 # Generated sources stay strictly under this share of a class's distinct files.
 MAX_GENERATED_SHARE = 0.5
@@ -130,6 +131,9 @@ def check(row, x, background=False):
     if x is None:
         return "not decodable"
     s = signal_stats(x)
+    row["_n"] = len(x)
+    row["_env"] = frame_db(x)      # for the near-duplicate check (not written)
+    row["_spec"] = band_spectrum(x)
     row["dur_s"] = f"{s['dur_s']:.3f}"
     row["active_dbfs"] = f"{s['active_dbfs']:.1f}"
     if background:
@@ -191,6 +195,62 @@ def assign_splits(rows):
     for r in rows:
         if r["group"] in moved and r["split"] == "train" and not is_generated(r["package"]):
             r["split"] = "id_test"
+
+
+def band_spectrum(x, bands=32, n_fft=512):
+    """Mean power spectrum of a clip in `bands` equal-width bands, dB."""
+    x = np.asarray(x, dtype=np.float64)
+    if len(x) < n_fft:
+        x = np.pad(x, (0, n_fft - len(x)))
+    frames = x[: len(x) // n_fft * n_fft].reshape(-1, n_fft) * np.hanning(n_fft)
+    power = np.mean(np.abs(np.fft.rfft(frames, axis=1)) ** 2, axis=0)[1:]
+    return 10 * np.log10(power.reshape(bands, -1).mean(axis=1) + 1e-12)
+
+
+def near_duplicates(rows):
+    """Pairs (i, j) of rows whose decoded clips are near-identical: lengths within 10 ms or 0.5 %,
+    20 ms dB envelopes with mean difference under 1.5 dB and correlation over 0.98 (the shared
+    list's criteria). Games copy each other's sounds (cube2 ships 0ad files, freeciv ships
+    warzone2100's), and a copy on both sides of a split would leak. Short impulsive sounds (key
+    clicks, single steps) share envelopes without being copies, so the mean band spectrum must
+    match too (mean difference under 1 dB), and only pairs in different splits count."""
+    order = sorted((i for i, r in enumerate(rows) if "_env" in r), key=lambda i: rows[i]["_n"])
+    pairs = []
+    for a, i in enumerate(order):
+        ni = rows[i]["_n"]
+        for j in order[a + 1:]:
+            nj = rows[j]["_n"]
+            if nj - ni > max(160, 0.005 * ni):
+                break
+            e1, e2 = rows[i]["_env"], rows[j]["_env"]
+            m = min(len(e1), len(e2))
+            if m < 3:
+                continue
+            e1, e2 = np.maximum(e1[:m], -80.0), np.maximum(e2[:m], -80.0)
+            if rows[i]["split"] == rows[j]["split"]:
+                continue
+            if (np.mean(np.abs(e1 - e2)) < 1.5 and np.corrcoef(e1, e2)[0, 1] > 0.98
+                    and np.mean(np.abs(rows[i]["_spec"] - rows[j]["_spec"])) < 1.0):
+                pairs.append((i, j))
+    return pairs
+
+
+SPLIT_RANK = {"train": 0, "id_test": 1, "validation": 2, "test": 3}
+
+
+def drop_duplicates(rows):
+    """Keep one of each near-duplicate pair: the one in train (else the lower-ranked split);
+    returns (kept, dropped with reason)."""
+    gone = {}
+    for i, j in near_duplicates(rows):
+        if i in gone or j in gone:
+            continue
+        a, b = rows[i], rows[j]
+        keep, drop = (a, j) if (SPLIT_RANK[a["split"]], a["package"]) <= (SPLIT_RANK[b["split"]], b["package"]) else (b, i)
+        gone[drop] = f"near-duplicate of {keep['package']}:{keep['path']}"
+    kept = [r for k, r in enumerate(rows) if k not in gone]
+    dropped = [{**rows[k], "reason": why} for k, why in gone.items()]
+    return kept, dropped
 
 
 def cap_generated(rows):
@@ -266,6 +326,8 @@ def main(shared):
     kept, over = cap_generated(kept)
     dropped += over
     assign_splits(kept)
+    kept, dups = drop_duplicates(kept)
+    dropped += dups
     kept.sort(key=lambda r: (LABELS.index(r["class"]), r["package"], r["path"]))
     write_tsv(DATA / "sources.tsv", kept, SOURCE_COLUMNS)
 

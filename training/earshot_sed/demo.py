@@ -10,9 +10,9 @@ import argparse
 import csv
 import fnmatch
 import shutil
-from collections import Counter, defaultdict
 from pathlib import Path
 
+from .attribution import sound_sources_md
 from .fetch import COPYRIGHT, read_list
 from .golden import SOURCES as GOLDEN_SOURCES
 
@@ -102,34 +102,7 @@ def write_attribution(demo_meta):
     sources = read_list(DATA / "sources.tsv")
     backgrounds = read_list(DATA / "backgrounds.tsv")
     licence_of = {(r["package"], r["path"]): r["licence"] for r in sources + backgrounds}
-    per_pkg = defaultdict(Counter)
-    for r in sources + backgrounds:
-        per_pkg[r["package"]][r["licence"]] += 1
-    lines = [
-        "# Sound sources",
-        "",
-        "Every sound in this repository comes from Debian bookworm (main) packages, under the licences",
-        "their Debian copyright files state. They reach the repository in three ways:",
-        "",
-        "- the **model** `models/earshot-sed-v1.onnx` was trained on soundscapes mixed from the files listed",
-        "  in `training/data/sources.tsv` (foreground events) and `training/data/backgrounds.tsv` (beds);",
-        "  both list each file's package, path inside the package and licence;",
-        "- the **demo** soundscapes in `demo/audio/` are mixes of test-split files; `demo/ATTRIBUTION.md`",
-        "  names the files inside each WAV with their copyright holders;",
-        "- the **golden** feature files in `models/golden/` are excerpts of the files named in",
-        "  `demo/ATTRIBUTION.md` (section Golden files).",
-        "",
-        "Copy-left licences (GPL, CC-BY-SA) apply to these derived works: the mixes are distributed under",
-        "the licences of their sources, and the source packages' full copyright files are in Debian",
-        "(`/usr/share/doc/PACKAGE/copyright`). Background-noise beds marked `noise` are generated.",
-        "",
-        "| package | files used | licences (number of files) |",
-        "|---|---|---|",
-    ]
-    for pkg in sorted(per_pkg):
-        lic = ", ".join(f"{l} ({n})" for l, n in per_pkg[pkg].most_common())
-        lines.append(f"| {pkg} | {sum(per_pkg[pkg].values())} | {lic} |")
-    (ROOT / "SOUND-SOURCES.md").write_text("\n".join(lines) + "\n")
+    (ROOT / "SOUND-SOURCES.md").write_text(sound_sources_md(sources, backgrounds))
 
     def holder(pkg, path):
         c = copyright_of(pkg, path)

@@ -7,15 +7,14 @@ key = clip_key(package, path). Leading/trailing silence is trimmed (see audio_io
 """
 import csv
 import hashlib
-import io
 import os
 import subprocess
 import sys
 import tarfile
-import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .archives import archive_members
 from .audio_io import decode_bytes, trim_silence, write_wav
 from .labels import RESERVED_PACKAGES
 
@@ -30,7 +29,20 @@ ZIPS = {
     "public.zip:": ZERO_AD_ZIP,
     "base.wz:": "usr/share/games/warzone2100/base.wz",
     "data.zip:": "usr/share/games/trigger-rally/data.zip",
+    "pak0.pk3:": "usr/share/games/openarena/baseoa/pak0.pk3",
 }
+RCC_DIR = "usr/share/gcompris-qt/rcc/"   # gcompris-qt-data: `<name>.rcc:<member>`
+
+
+def archive_of(path):
+    """(archive path inside the .deb, member) for a listed path inside an archive, else None."""
+    prefix = next((z for z in ZIPS if path.startswith(z)), None)
+    if prefix:
+        return ZIPS[prefix], path[len(prefix):]
+    head, sep, member = path.partition(":")
+    if sep and head.endswith(".rcc") and "/" not in head:
+        return RCC_DIR + head, member
+    return None
 
 
 def clip_key(package, path):
@@ -87,9 +99,9 @@ def fetch_package(package, paths):
     zipped = {}     # archive path in the .deb -> {member: listed path}
     wanted = set()
     for p in todo:
-        prefix = next((z for z in ZIPS if p.startswith(z)), None)
-        if prefix:
-            zipped.setdefault(ZIPS[prefix], {})[p[len(prefix):]] = p
+        inside = archive_of(p)
+        if inside:
+            zipped.setdefault(inside[0], {})[inside[1]] = p
         else:
             wanted.add(p)
     wanted |= set(zipped)
@@ -101,12 +113,12 @@ def fetch_package(package, paths):
                 (COPYRIGHT / f"{package}.txt").write_bytes(data)
             continue
         if name in zipped:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                for inner, listed in zipped[name].items():
-                    try:
-                        done += _store(package, listed, z.read(inner))
-                    except (KeyError, ValueError) as e:
-                        errors.append(f"{package}:{listed}: {e}")
+            _, read = archive_members(name, data)
+            for inner, listed in zipped[name].items():
+                try:
+                    done += _store(package, listed, read(inner))
+                except (KeyError, ValueError) as e:
+                    errors.append(f"{package}:{listed}: {e}")
             continue
         try:
             done += _store(package, name, data)

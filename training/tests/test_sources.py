@@ -121,3 +121,26 @@ def test_reserved_packages_are_refused_by_fetch_and_curate(package, tmp_path):
         fetch.fetch_lists([lst])
     with pytest.raises(ValueError, match="reserved"):
         curate.check({"class": "Alarm", "package": package, "path": "x.wav"}, None)
+
+
+def _row(x, split, package="p", path="a"):
+    import numpy as np
+    from earshot_sed.audio_io import frame_db
+    return {"class": "Alarm", "package": package, "path": path, "group": path, "split": split,
+            "_n": len(x), "_env": frame_db(x), "_spec": curate.band_spectrum(x)}
+
+
+def test_a_copy_on_both_sides_of_a_split_is_dropped_from_the_held_out_side():
+    import numpy as np
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(16000) * np.exp(-np.linspace(0, 5, 16000))
+    other = np.sin(2 * np.pi * 800 * np.arange(16000) / 16000) * np.exp(-np.linspace(0, 5, 16000))
+    rows = [_row(x, "test", "copier", "c.ogg"), _row(x * 0.999, "train", "original", "o.ogg"),
+            _row(other, "validation", "tone", "t.ogg")]
+    kept, dropped = curate.drop_duplicates(rows)
+    assert [r["path"] for r in dropped] == ["c.ogg"]
+    assert "original:o.ogg" in dropped[0]["reason"]
+    assert {r["path"] for r in kept} == {"o.ogg", "t.ogg"}
+    # the same clip twice inside one split does not leak and is kept
+    same = [_row(x, "train", "a", "1"), _row(x, "train", "b", "2")]
+    assert len(curate.drop_duplicates(same)[0]) == 2
