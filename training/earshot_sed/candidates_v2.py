@@ -138,17 +138,17 @@ ZAD = r"public\.zip:audio/"
 V1_PACKAGE_RULES = [
     ("0ad-data", "Animal", ZAD + r"actor/fauna/(animal|death)/(elephant|horse|lion|pig|sheep|cattle|camel|goat|death_horse|death_camel|Animal_death_generic)[\w]*\.ogg$", "0ad:{dir}/{stem}", 4, None, "animal call / death"),
     ("0ad-data", "Bird", ZAD + r"actor/fauna/animal/(chicken|flamingo|peacock_call)_\d+\.ogg$", "0ad:{dir}/{stem}", 4, None, "bird call"),
-    ("0ad-data", "Scream", ZAD + r"actor/human/death/(male_death|female_death|death)_\d+\.ogg$", "0ad:{dir}/{stem}", 8, None, "death cry"),
-    ("0ad-data", "Footsteps", ZAD + r"actor/(singlesteps/fs_|human/movement/hstep)\w+\.ogg$", "0ad:{dir}/{stem}", 6, None, "single footstep"),
-    ("0ad-data", "Tools", ZAD + r"resource/(mining/mine_(metal|stone)|lumbering/lumber_tree|construction/con_(wood|saw|stone)|farming/hoe)_\d+\.ogg$", "0ad:{dir}/{stem}", 8, None, "mining / wood chopping / hammering / hoeing"),
+    ("0ad-data", "Scream", ZAD + r"actor/human/death/(male_death|female_death|death)_\d+\.ogg$", "0ad:{dir}/{stem}", 14, None, "death cry"),
+    ("0ad-data", "Footsteps", ZAD + r"actor/(singlesteps/fs_|human/movement/hstep)\w+\.ogg$", "0ad:{dir}/{stem}", 10, None, "single footstep"),
+    ("0ad-data", "Tools", ZAD + r"resource/(mining/mine_(metal|stone)|lumbering/lumber_tree|construction/con_(wood|saw|stone)|farming/hoe)_\d+\.ogg$", "0ad:{dir}/{stem}", 14, None, "mining / wood chopping / hammering / hoeing"),
     ("0ad-data", "Vehicle", ZAD + r"actor/ship/(ship_move|smove_\d+|warship_move_\d+)\.ogg$", "0ad:{dir}/{stem}", 3, None, "ship under way"),
     ("0ad-data", "Music", ZAD + r"music/[\w-]+\.ogg$", "0ad-music:{stem}", 1, None, "game music track"),
-    ("megaglest-data", "Scream", r"megapack/.*/sounds/(archer|axe_thrower|guard|horseman|swordman|technician|worker|stickfighter|spearman|warrior|princess|initiate|battlemage|summoner|valkyrie|shaman|archmage)_die\d\.wav$", "megaglest:{dir}/{stem}", 3, None, "human death cry"),
+    ("megaglest-data", "Scream", r"megapack/.*/sounds/(archer|axe_thrower|guard|horseman|swordman|technician|worker|stickfighter|spearman|warrior|princess|initiate|battlemage|summoner|valkyrie|shaman|archmage)_die\d\.wav$", "megaglest:{dir}/{stem}", 5, None, "human death cry"),
     ("megaglest-data", "Animal", r"megapack/factions/persian/units/sheep/sounds/sheep\d\.wav$", "megaglest:{dir}/{stem}", 5, None, "sheep bleat"),
     ("megaglest-data", "Water", r"data/core/water_sounds/water\d\.wav$", "megaglest:water_sounds/water", 4, None, "water"),
     ("megaglest-data", "Tools", r"megapack/commondata/sounds/(anvil|technician_mine|worker_mine)\d\.wav$", "megaglest:{dir}/{stem}", 4, None, "anvil hammering / pick mining"),
     ("megaglest-data", "Vehicle", r"factions/tech/units/airship/sounds/airship_fly\.wav$", "megaglest:{dir}/{stem}", 1, None, "airship engine"),
-    ("wesnoth-1.16-data", "Scream", r"data/core/sounds/((dwarf|human|human-old|orc|orc-small)-hit-\d|wail(-long|-sml)?|groan)\.(ogg|wav)$", "wesnoth:{stem}", 3, None, "pain cry / wail"),
+    ("wesnoth-1.16-data", "Scream", r"data/core/sounds/((dwarf|human|human-old|orc|orc-small)-hit-\d|wail(-long|-sml)?|groan)\.(ogg|wav)$", "wesnoth:{stem}", 4, None, "pain cry / wail"),
     ("wesnoth-1.16-data", "Alarm", r"data/core/sounds/horn-signals/horn-\d\.ogg$", "wesnoth:horn-signals", 8, None, "horn signal"),
     ("wesnoth-1.16-data", "Bird", r"data/core/sounds/ambient/birds\d\.ogg$", "wesnoth:{dir}/{stem}", 2, None, "birdsong"),
     ("redeclipse-data", "Scream", r"data/sounds/player/(death\d?|pain\d)\.ogg$", "redeclipse:{dir}/{stem}", 5, None, "death / pain cry"),
@@ -156,7 +156,7 @@ V1_PACKAGE_RULES = [
     ("redeclipse-data", "Water", r"data/sounds/(ambience/waterfall(1|_indoor)|sfx/splosh\d?|player/swimstep\d?)\.ogg$", "redeclipse:{dir}/{stem}", 4, None, "waterfall / splash / swimming"),
     ("redeclipse-data", "Speech", r"data/sounds/voice/(damnit|haha|hangon|luckyshot|niceshot|noproblem|sorry|suckit|thanks|gogogo)\d?\.ogg$", "redeclipse:voice", 12, None, "voice taunt"),
     ("hedgewars-data", "Speech", r"Data/Sounds/voices/(?P<voice>British|Classic|Default|Default_es|Default_pl|Default_ru|Default_uk|HillBilly|Mobster|Pirate|Russian|Russian_pl|Singer|Surfer)/(Amazing|Brilliant|Byebye|Coward|Enemydown|Hello|Incoming|Leavemealone|Revenge|Solong|Traitor|Victory|Whatthe|Yessir)\.ogg$", "hedgewars-voice:{voice}", 3, None, "voice line"),
-    ("hedgewars-data", "Scream", r"Data/Sounds/voices/(?P<voice>British|Classic|Default|Default_es|Default_pl|Default_ru|Default_uk|HillBilly|Mobster|Pirate|Russian|Russian_pl|Singer|Surfer)/(Ooff\d|Ow\d|Ouch|Nooo)\.ogg$", "hedgewars-voice:{voice}", 2, None, "pain cry"),
+    ("hedgewars-data", "Scream", r"Data/Sounds/voices/(?P<voice>British|Classic|Default|Default_es|Default_pl|Default_ru|Default_uk|HillBilly|Mobster|Pirate|Russian|Russian_pl|Singer|Surfer)/(Ooff\d|Ow\d|Ouch|Nooo)\.ogg$", "hedgewars-voice:{voice}", 4, None, "pain cry"),
     ("lincity-ng-data", "Tools", r"lincity-ng/sounds/Blacksmith\d\.wav$", "lincity-ng:{dir}/{stem}", 3, None, "blacksmith hammering"),
     ("lincity-ng-data", "Vehicle", r"lincity-ng/sounds/RailTrain\d\.wav$", "lincity-ng:{dir}/{stem}", 3, None, "train"),
     ("lincity-ng-data", "Water", r"lincity-ng/sounds/Water\d\.wav$", "lincity-ng:{dir}/{stem}", 5, None, "water"),
@@ -237,8 +237,10 @@ def inventory_listing(inventory, package):
     return sorted(prefix + r["path"] for r in inventory if r["package"] == package)
 
 
-def apply_v1_rules(rules, listings, listed, v1_rows):
-    """Like apply_rules, for v1 packages: skips files any list already names, reuses v1 groups."""
+def apply_v1_rules(rules, listings, listed, v1_rows, previous=frozenset()):
+    """Like apply_rules, for v1 packages: skips files any list already names, reuses v1 groups.
+    Files of `previous` (the committed extra-v2-candidates.tsv) stay chosen when a cap grows, so a
+    rerun only adds rows."""
     groups_v1 = v1_groups(v1_rows)
     licence_v1 = {}
     for r in v1_rows:
@@ -259,7 +261,9 @@ def apply_v1_rules(rules, listings, listed, v1_rows):
         if not groups:
             print(f"note: rule matched no new file: {package} {pattern}", file=sys.stderr)
         for group, paths in sorted(groups.items()):
-            for p in spread(paths, per_group):
+            kept = [p for p in paths if (package, p) in previous][:per_group]
+            rest = [p for p in paths if p not in kept]
+            for p in sorted(kept + (spread(rest, per_group - len(kept)) if per_group > len(kept) else [])):
                 listed.add((package, p))
                 # free-form copyright files: the licence v1 recorded for the package, when it
                 # recorded one licence only (wesnoth, searchandrescue)
@@ -349,7 +353,9 @@ def main(shared="/work/shared/data"):
     listed |= {(r["package"], r["path"]) for r in read_list(DATA / "extra-candidates.tsv")}
     v1_rows = read_list(DATA / "v1-sources.tsv")
     v1_listings = {p: inventory_listing(inventory, p) for p in {r[0] for r in V1_PACKAGE_RULES}}
-    rows += apply_v1_rules(V1_PACKAGE_RULES, v1_listings, listed, v1_rows)
+    out = DATA / "extra-v2-candidates.tsv"
+    previous = {(r["package"], r["path"]) for r in read_list(out)} if out.exists() else set()
+    rows += apply_v1_rules(V1_PACKAGE_RULES, v1_listings, listed, v1_rows, previous)
     with open(DATA / "extra-v2-candidates.tsv", "w", newline="") as f:
         w = csv.DictWriter(f, COLUMNS, delimiter="\t", lineterminator="\n")
         w.writeheader()
