@@ -7,6 +7,7 @@ committed audio draw on, with licences) and demo/ATTRIBUTION.md (the source file
 committed WAV, with their copyright lines from the packages' Debian copyright files).
 """
 import argparse
+from collections import Counter, defaultdict
 import csv
 import fnmatch
 import shutil
