@@ -1,24 +1,25 @@
 """Demo set and sound-source attribution.
 
 Usage: python3 -m earshot_sed.demo [--count 20]
-Copies the first COUNT test-split soundscapes to demo/audio/ with demo/ground_truth.tsv and
+Copies COUNT soundscapes of the cross-source test split (every class at least 3 times) to demo/audio/ with demo/ground_truth.tsv and
 demo/durations.tsv (DCASE formats), and writes SOUND-SOURCES.md (every package the model and the
 committed audio draw on, with licences) and demo/ATTRIBUTION.md (the source files inside each
 committed WAV, with their copyright lines from the packages' Debian copyright files).
 """
 import argparse
+from collections import Counter, defaultdict
 import csv
 import fnmatch
 import shutil
-from collections import Counter, defaultdict
 from pathlib import Path
 
+from .attribution import sound_sources_md
 from .fetch import COPYRIGHT, read_list
 from .golden import SOURCES as GOLDEN_SOURCES
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "training" / "data"
-DATASET = ROOT / "training" / "work" / "dataset"
+DATASET = ROOT / "training" / "work" / "dataset-v2"
 
 
 def dep5_stanzas(package):
@@ -53,6 +54,27 @@ def copyright_of(package, path):
     return found
 
 
+def pick_demo(strong_rows, all_names, count, per_class=3):
+    """The first `count` soundscapes in split order such that every class occurs at least
+    per_class times: greedily take the soundscape that adds most to the classes still short,
+    then fill up in split order."""
+    labels_of = defaultdict(list)
+    for r in strong_rows:
+        labels_of[r["filename"]].append(r["event_label"])
+    have, chosen = Counter(), []
+    while len(chosen) < count:
+        def gain(n):
+            return sum(min(k, max(0, per_class - have[l])) for l, k in Counter(labels_of[n]).items())
+        short = [n for n in all_names if n not in chosen and gain(n) > 0]
+        if not short:
+            break
+        best = max(short, key=lambda n: (gain(n), -all_names.index(n)))
+        chosen.append(best)
+        have.update(labels_of[best])
+    chosen += [n for n in all_names if n not in chosen][:count - len(chosen)]
+    return sorted(chosen, key=all_names.index)
+
+
 def make_demo(count):
     demo = ROOT / "demo"
     audio = demo / "audio"
@@ -60,7 +82,8 @@ def make_demo(count):
         shutil.rmtree(audio)
     audio.mkdir(parents=True)
     test = DATASET / "test"
-    names = [r["filename"] for r in read_list(test / "durations.tsv")][:count]
+    names = pick_demo(read_list(test / "strong.tsv"), [r["filename"] for r in read_list(test / "durations.tsv")],
+                      count)
     for n in names:
         shutil.copy(test / "audio" / n, audio / n)
     keep = set(names)
@@ -80,34 +103,7 @@ def write_attribution(demo_meta):
     sources = read_list(DATA / "sources.tsv")
     backgrounds = read_list(DATA / "backgrounds.tsv")
     licence_of = {(r["package"], r["path"]): r["licence"] for r in sources + backgrounds}
-    per_pkg = defaultdict(Counter)
-    for r in sources + backgrounds:
-        per_pkg[r["package"]][r["licence"]] += 1
-    lines = [
-        "# Sound sources",
-        "",
-        "Every sound in this repository comes from Debian bookworm (main) packages, under the licences",
-        "their Debian copyright files state. They reach the repository in three ways:",
-        "",
-        "- the **model** `models/earshot-sed-v1.onnx` was trained on soundscapes mixed from the files listed",
-        "  in `training/data/sources.tsv` (foreground events) and `training/data/backgrounds.tsv` (beds);",
-        "  both list each file's package, path inside the package and licence;",
-        "- the **demo** soundscapes in `demo/audio/` are mixes of test-split files; `demo/ATTRIBUTION.md`",
-        "  names the files inside each WAV with their copyright holders;",
-        "- the **golden** feature files in `models/golden/` are excerpts of the files named in",
-        "  `demo/ATTRIBUTION.md` (section Golden files).",
-        "",
-        "Copy-left licences (GPL, CC-BY-SA) apply to these derived works: the mixes are distributed under",
-        "the licences of their sources, and the source packages' full copyright files are in Debian",
-        "(`/usr/share/doc/PACKAGE/copyright`). Background-noise beds marked `noise` are generated.",
-        "",
-        "| package | files used | licences (number of files) |",
-        "|---|---|---|",
-    ]
-    for pkg in sorted(per_pkg):
-        lic = ", ".join(f"{l} ({n})" for l, n in per_pkg[pkg].most_common())
-        lines.append(f"| {pkg} | {sum(per_pkg[pkg].values())} | {lic} |")
-    (ROOT / "SOUND-SOURCES.md").write_text("\n".join(lines) + "\n")
+    (ROOT / "SOUND-SOURCES.md").write_text(sound_sources_md(sources, backgrounds))
 
     def holder(pkg, path):
         c = copyright_of(pkg, path)

@@ -7,15 +7,14 @@ key = clip_key(package, path). Leading/trailing silence is trimmed (see audio_io
 """
 import csv
 import hashlib
-import io
 import os
 import subprocess
 import sys
 import tarfile
-import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .archives import archive_members
 from .audio_io import decode_bytes, trim_silence, write_wav
 from .labels import RESERVED_PACKAGES
 
@@ -25,6 +24,25 @@ DEBS = CACHE / "debs"
 CLIPS = CACHE / "clips"
 COPYRIGHT = CACHE / "copyright"
 ZERO_AD_ZIP = "usr/share/games/0ad/mods/public/public.zip"
+# Archives inside a package whose members are listed as `<prefix>:<member path>`.
+ZIPS = {
+    "public.zip:": ZERO_AD_ZIP,
+    "base.wz:": "usr/share/games/warzone2100/base.wz",
+    "data.zip:": "usr/share/games/trigger-rally/data.zip",
+    "pak0.pk3:": "usr/share/games/openarena/baseoa/pak0.pk3",
+}
+RCC_DIR = "usr/share/gcompris-qt/rcc/"   # gcompris-qt-data: `<name>.rcc:<member>`
+
+
+def archive_of(path):
+    """(archive path inside the .deb, member) for a listed path inside an archive, else None."""
+    prefix = next((z for z in ZIPS if path.startswith(z)), None)
+    if prefix:
+        return ZIPS[prefix], path[len(prefix):]
+    head, sep, member = path.partition(":")
+    if sep and head.endswith(".rcc") and "/" not in head:
+        return RCC_DIR + head, member
+    return None
 
 
 def clip_key(package, path):
@@ -66,17 +84,27 @@ def _members(deb, wanted):
         proc.wait()
 
 
+def is_generated(package):
+    return package.startswith("generated:")
+
+
 def fetch_package(package, paths):
     """Decode every listed path of one package into the clip cache. Returns (ok, errors)."""
-    if package in RESERVED_PACKAGES:
-        raise ValueError(f"{package} is reserved for the independent evaluation")
+    refuse_reserved(package)
     todo = [p for p in paths if not clip_path(package, p).exists()]
     if not todo:
         return len(paths), []
-    wanted = {p for p in todo if not p.startswith("public.zip:")}
-    in_zip = {p[len("public.zip:"):]: p for p in todo if p.startswith("public.zip:")}
-    if in_zip:
-        wanted.add(ZERO_AD_ZIP)
+    if is_generated(package):
+        return _render_generated(package, paths, todo)
+    zipped = {}     # archive path in the .deb -> {member: listed path}
+    wanted = set()
+    for p in todo:
+        inside = archive_of(p)
+        if inside:
+            zipped.setdefault(inside[0], {})[inside[1]] = p
+        else:
+            wanted.add(p)
+    wanted |= set(zipped)
     errors, done = [], 0
     COPYRIGHT.mkdir(parents=True, exist_ok=True)
     for name, data in _members(deb_file(package), wanted):
@@ -84,13 +112,13 @@ def fetch_package(package, paths):
             if name == f"usr/share/doc/{package}/copyright":
                 (COPYRIGHT / f"{package}.txt").write_bytes(data)
             continue
-        if name == ZERO_AD_ZIP:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                for inner, listed in in_zip.items():
-                    try:
-                        done += _store(package, listed, z.read(inner))
-                    except (KeyError, ValueError) as e:
-                        errors.append(f"{package}:{listed}: {e}")
+        if name in zipped:
+            _, read = archive_members(name, data)
+            for inner, listed in zipped[name].items():
+                try:
+                    done += _store(package, listed, read(inner))
+                except (KeyError, ValueError) as e:
+                    errors.append(f"{package}:{listed}: {e}")
             continue
         try:
             done += _store(package, name, data)
@@ -102,8 +130,27 @@ def fetch_package(package, paths):
     return len(paths) - len(missing), errors
 
 
+def refuse_reserved(package):
+    """The guard: packages held back for the independent evaluation are never read."""
+    if package in RESERVED_PACKAGES:
+        raise ValueError(f"{package} is reserved for the independent evaluation")
+
+
+def _render_generated(package, paths, todo):
+    from .generated import render
+    errors = []
+    for p in todo:
+        try:
+            _store(package, p, render(package, p))
+        except (ValueError, RuntimeError) as e:
+            errors.append(f"{package}:{p}: {e}")
+    return len(paths) - len(errors), errors
+
+
 def _store(package, path, data):
-    x = trim_silence(decode_bytes(data, f"{package}:{path}"))
+    """data: encoded audio bytes (decoded with ffmpeg) or float samples already at 16 kHz."""
+    samples = decode_bytes(data, f"{package}:{path}") if isinstance(data, bytes) else data
+    x = trim_silence(samples)
     if x.size == 0:
         raise ValueError("silent after decoding")
     out = clip_path(package, path)
@@ -118,9 +165,10 @@ def fetch_lists(lists, workers=2):
     by_pkg = {}
     for lst in lists:
         for row in read_list(lst):
+            refuse_reserved(row["package"])
             by_pkg.setdefault(row["package"], []).append(row["path"])
-    # Largest packages first so the two workers finish together.
-    order = sorted(by_pkg, key=lambda p: -deb_file(p).stat().st_size)
+    # Largest packages first so the two workers finish together (generated ones count as small).
+    order = sorted(by_pkg, key=lambda p: 0 if is_generated(p) else -deb_file(p).stat().st_size)
     all_errors = []
     with ProcessPoolExecutor(workers) as pool:
         for pkg, (ok, errors) in zip(order, pool.map(fetch_package, order, [by_pkg[p] for p in order])):

@@ -11,7 +11,9 @@ from .labels import LABELS
 FORMAT = "earshot-model-manifest/1"
 
 
-def build(mean, std, decoding, training, onnx_name="earshot-sed-v1.onnx", version="1.0.0", onnx_sha256=None):
+def build(mean, std, decoding, training, onnx_name="earshot-sed-v1.onnx", version="1.0.0",
+          onnx_sha256=None, streaming=None, window_frames=624, hop_frames=312):
+    """A windowed manifest, or with `streaming` (the manifest's streaming block) a streaming one."""
     m = {
         "format": FORMAT,
         "name": "earshot-sed",
@@ -35,10 +37,15 @@ def build(mean, std, decoding, training, onnx_name="earshot-sed-v1.onnx", versio
         "output": {"frame_probs": "frame_probs", "clip_probs": "clip_probs",
                    "time_pooling": F.TIME_POOLING, "frame_hop_samples": F.FRAME_HOP_SAMPLES,
                    "frame_offset_samples": F.FRAME_OFFSET_SAMPLES},
-        "window": {"frames": 624, "hop_frames": 312},
+        "window": {"frames": window_frames, "hop_frames": hop_frames},
         "decoding": decoding,
         "training": training,
     }
+    if streaming is not None:
+        m = {"format": m["format"], "name": m["name"], "version": version, "kind": "streaming",
+             **{k: v for k, v in m.items() if k not in ("format", "name", "version", "window")},
+             "streaming": streaming}
+        m["output"] = {k: v for k, v in m["output"].items() if k != "clip_probs"}
     if onnx_sha256 is not None:
         # The detector refuses an ONNX file whose SHA-256 differs (docs/model-manifest.md); placed next
         # to "onnx", the file it describes.
@@ -53,8 +60,11 @@ def validate(m):
         if not cond:
             raise ValueError(f"manifest: {what}")
     need(m.get("format") == FORMAT, f"format must be {FORMAT}")
-    for key in ("name", "version", "onnx", "labels", "features", "input", "output", "window", "decoding"):
+    kind = m.get("kind", "windowed")
+    need(kind in ("windowed", "streaming"), "kind must be windowed or streaming")
+    for key in ("name", "version", "onnx", "labels", "features", "input", "output", "decoding"):
         need(key in m, f"missing {key}")
+    need(("window" in m) == (kind == "windowed"), "a windowed model has a window block, a streaming one none")
     labels = m["labels"]
     need(isinstance(labels, list) and labels and len(set(labels)) == len(labels), "labels must be unique")
     f = m["features"]
@@ -75,8 +85,18 @@ def validate(m):
     o = m["output"]
     need(o["time_pooling"] >= 1 and o["frame_hop_samples"] == f["hop_length"] * o["time_pooling"],
          "frame_hop_samples must be hop_length * time_pooling")
-    need(m["window"]["frames"] % o["time_pooling"] == 0, "window frames must be a multiple of time_pooling")
-    need(0 < m["window"]["hop_frames"] <= m["window"]["frames"], "window hop")
+    if kind == "windowed":
+        need(m["window"]["frames"] % o["time_pooling"] == 0, "window frames must be a multiple of time_pooling")
+        need(0 < m["window"]["hop_frames"] <= m["window"]["frames"], "window hop")
+        need(m["window"]["hop_frames"] % o["time_pooling"] == 0, "window hop must be a multiple of time_pooling")
+    else:
+        s = m["streaming"]
+        for key in ("block_frames", "lookahead_frames", "state_input", "state_output", "state_size"):
+            need(key in s, f"streaming.{key} missing")
+        need(s["block_frames"] >= 1 and s["lookahead_frames"] >= 0 and s["state_size"] >= 1,
+             "streaming block/look-ahead/state sizes")
+        need(s.get("initial_state", "zeros") == "zeros", "streaming.initial_state must be zeros")
+        need("clip_probs" not in o, "a streaming model has no clip_probs output")
     d = m["decoding"]
     for key in ("threshold_on", "threshold_off", "median_filter_frames", "min_duration_s", "max_gap_s"):
         need(set(d[key]) == set(labels), f"decoding.{key} must name every label")

@@ -122,7 +122,7 @@ def _background(rng, bank, cfg):
     return x * (level / (active_rms(x) + 1e-12)), name
 
 
-def _event_signal(rng, bank, cfg, idx):
+def _event_signal(rng, bank, cfg, idx, event_fx=None):
     label, group, name, x = bank.events[idx]
     if label in cfg.sequence_classes and len(x) < SAMPLE_RATE:
         lo, hi, gap_lo, gap_hi = cfg.sequence_classes[label]
@@ -139,14 +139,18 @@ def _event_signal(rng, bank, cfg, idx):
     if len(x) > limit:
         start = rng.integers(0, len(x) - limit + 1)
         x = trim_silence(x[start:start + limit])
+    if event_fx is not None and len(x):
+        x = trim_silence(event_fx(rng, x, label))
     x = _fade(x, int(cfg.fade_s * SAMPLE_RATE))
     return label, name, x[: cfg.num_samples]
 
 
-def generate(seed, bank, cfg=SoundscapeConfig()):
+def generate(seed, bank, cfg=SoundscapeConfig(), event_fx=None, mix_fx=None):
     """One soundscape -> (mix float32 [-1,1] quantisable, events, background name, stems).
 
-    stems holds each placed event's own signal (scaled, in mix coordinates) for the tests."""
+    stems holds each placed event's own signal (scaled, in mix coordinates) for the tests.
+    event_fx(rng, x, label) -> x and mix_fx(rng, mix) -> mix are optional augmentations
+    (augment.py); without them the draws, and so the soundscape, are exactly as before."""
     rng = np.random.default_rng(seed)
     n = cfg.num_samples
     bg, bg_name = _background(rng, bank, cfg)
@@ -155,7 +159,7 @@ def generate(seed, bank, cfg=SoundscapeConfig()):
     events, stems, busy = [], [], {}
     for _ in range(rng.integers(cfg.min_events, cfg.max_events + 1)):
         idx = int(rng.integers(len(bank.events)))
-        label, name, x = _event_signal(rng, bank, cfg, idx)
+        label, name, x = _event_signal(rng, bank, cfg, idx, event_fx)
         if len(x) == 0:
             continue
         for _attempt in range(20):
@@ -173,6 +177,10 @@ def generate(seed, bank, cfg=SoundscapeConfig()):
         mix += stem
         stems.append(stem)
         events.append(Event(label, round(start / SAMPLE_RATE, 3), round(end / SAMPLE_RATE, 3), snr, name))
+    if mix_fx is not None:
+        # The room and microphone act on the mix; stems stay the dry signals the labels describe
+        # (a causal room only adds a tail after each offset: DCASE labels keep the dry extent).
+        mix = mix_fx(rng, mix.astype(np.float32)).astype(np.float64)
     peak = float(np.max(np.abs(mix)))
     if peak > cfg.peak_limit:
         scale = cfg.peak_limit / peak

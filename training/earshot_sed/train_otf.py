@@ -1,0 +1,231 @@
+"""Train a windowed CRNN or a streaming CRNN on soundscapes mixed on the fly; resumable.
+
+Usage:
+  python3 -m earshot_sed.train_otf --name v2-base --arch crnn --size base --steps 16000
+  python3 -m earshot_sed.train_otf --name v2s-base --arch stream --size base --lookahead 8 --steps 16000
+Run it again with the same --name to continue where it stopped (work/runs/<name>/ckpt.pt holds
+model, optimiser, step, history; the data of step k is the same whether resumed or not).
+Validation: the fixed cross-source validation split (make_dataset), frame-level macro AP every
+--val-every steps, of an exponential moving average of the weights (smoother than the raw weights
+while the learning rate is still high, which it is for most of a long run); best.pt keeps the best. Clip-seconds seen and CPU seconds are logged.
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .model import CRNN, count_params
+from .onthefly import OnTheFlyBatches, normalisation_stats
+from .soundscapes import SourceBank
+from .stream_model import StreamingCRNN
+from .train import average_precision, load_split
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SIZES = {
+    # v1's size (248 k parameters for the BiGRU windowed model)
+    "small": dict(channels=(16, 32, 64, 64, 64), pools=((2, 2), (2, 2), (1, 2), (1, 2), (1, 1)),
+                  stem_freq_stride=2, rnn_layers=2),
+    # DCASE 2023 baseline size (~1 M parameters): 7 conv blocks, frequency pooled to 1
+    "base": dict(channels=(16, 32, 64, 128, 128, 128, 128),
+                 pools=((2, 2), (2, 2), (1, 2), (1, 2), (1, 2), (1, 1), (1, 1)),
+                 stem_freq_stride=2, rnn_layers=2),
+}
+RNN_HIDDEN = {("crnn", "small"): 64, ("crnn", "base"): 128, ("stream", "small"): 96, ("stream", "base"): 192}
+
+
+def build_model(arch, size, lookahead=8, block=8, dropout=0.2):
+    cfg = dict(SIZES[size], rnn_hidden=RNN_HIDDEN[(arch, size)], dropout=dropout)
+    if arch == "crnn":
+        return CRNN(blur=True, **cfg)
+    return StreamingCRNN(lookahead_frames=lookahead, block_frames=block, **cfg)
+
+
+def model_from_checkpoint(ckpt):
+    cfg = dict(ckpt["config"])
+    if ckpt["arch"] == "crnn":
+        return CRNN(**cfg)
+    return StreamingCRNN(**cfg)
+
+
+def forward_frames(model, x):
+    """Frame probabilities aligned with the targets of x (B, T, mels): a streaming model's output
+    j predicts frame j - lookahead, so its input is padded at the end and its output shifted."""
+    if isinstance(model, StreamingCRNN):
+        la, tp = model.lookahead_frames, model.time_pooling
+        n_out = -(-x.shape[1] // tp)
+        pad = x.new_zeros(x.shape[0], (n_out + la) * tp - x.shape[1], x.shape[2])
+        out = model(torch.cat([x, pad], dim=1))
+        return out[:, la:la + n_out]
+    frames, _ = model(x)
+    return frames
+
+
+def clip_pool(frames):
+    return (frames * frames).sum(1) / frames.sum(1).clamp_min(1e-7)
+
+
+@torch.no_grad()
+def predict(model, x, batch=32):
+    model.eval()
+    return torch.cat([forward_frames(model, x[i:i + batch]) for i in range(0, len(x), batch)])
+
+
+def validate(model, x, y):
+    frames = predict(model, x)
+    p = frames.reshape(-1, frames.shape[-1]).numpy()
+    t = (y.reshape(-1, y.shape[-1]).numpy() >= 0.5).astype(np.float64)
+    aps = [average_precision(p[:, k], t[:, k]) for k in range(p.shape[1])]
+    return {"frame_macro_ap": float(np.nanmean(aps)), "frame_ap": aps,
+            "frame_bce": F.binary_cross_entropy(frames, y).item()}
+
+
+def lr_at(step, total, peak, warmup=400, floor=0.05):
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    t = min(1.0, (step - warmup) / max(1, total - warmup))
+    return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def _cpu_seconds():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--name", required=True)
+    ap.add_argument("--arch", choices=("crnn", "stream"), default="crnn")
+    ap.add_argument("--size", choices=tuple(SIZES), default="base")
+    ap.add_argument("--lookahead", type=int, default=8, help="streaming: output frames of look-ahead")
+    ap.add_argument("--steps", type=int, default=24000, help="planned total steps (sets the LR schedule)")
+    ap.add_argument("--stop-after", type=int, default=0, help="stop at this step (0: --steps)")
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--weak-weight", type=float, default=0.5)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--val-every", type=int, default=250)
+    ap.add_argument("--ema", type=float, default=0.998, help="decay of the weight average that is validated")
+    ap.add_argument("--no-augment", action="store_true", help="ablation: plain on-the-fly mixing")
+    ap.add_argument("--dataset", default=str(ROOT / "work" / "dataset-v2"),
+                    help="fixed validation split (make_dataset --out)")
+    ap.add_argument("--sources")
+    ap.add_argument("--backgrounds")
+    a = ap.parse_args()
+
+    torch.set_num_threads(a.threads)
+    out = ROOT / "work" / "runs" / a.name
+    out.mkdir(parents=True, exist_ok=True)
+    ckpt_path = out / "ckpt.pt"
+    tsvs = {"sources_tsv": a.sources, "backgrounds_tsv": a.backgrounds}
+    if ckpt_path.exists():
+        ckpt = torch.load(ckpt_path, map_location="cpu")
+        saved = ckpt["args"]
+        for k in ("arch", "size", "lookahead", "steps", "batch", "lr", "seed", "no_augment"):
+            if getattr(a, k) != saved[k]:
+                print(f"resume: keeping the run's {k}={saved[k]!r} (asked {getattr(a, k)!r})")
+                setattr(a, k, saved[k])
+        model = model_from_checkpoint(ckpt)
+        model.load_state_dict(ckpt["state"])
+        start, history, best = ckpt["step"], ckpt["history"], ckpt["best"]
+        mean, std = np.array(ckpt["mean"]), np.array(ckpt["std"])
+        spent = ckpt["spent"]
+        print(f"{a.name}: resuming at step {start}", flush=True)
+    else:
+        torch.manual_seed(a.seed)
+        model = build_model(a.arch, a.size, a.lookahead)
+        start, history, best = 0, [], -1.0
+        t0 = time.time()
+        mean, std = normalisation_stats(SourceBank.load("train", **{k: v for k, v in tsvs.items() if v}), a.seed)
+        spent = {"wall_s": time.time() - t0, "cpu_s": _cpu_seconds(), "clip_s": 0.0}
+        ckpt = None
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    ema = copy.deepcopy(model)
+    if ckpt is not None:
+        opt.load_state_dict(ckpt["opt"])
+        ema.load_state_dict(ckpt["ema"])
+    for p in ema.parameters():
+        p.requires_grad_(False)
+    (out / "stats.json").write_text(json.dumps({"mean": mean.tolist(), "std": std.tolist()}))
+
+    x_val, y_val = load_split(a.dataset, "validation", mean, std)
+    data = OnTheFlyBatches("train", a.batch, a.seed, start, mean, std, augment=not a.no_augment,
+                           **{k: v for k, v in tsvs.items() if v})
+    loader = torch.utils.data.DataLoader(data, batch_size=None, num_workers=1, prefetch_factor=4,
+                                         persistent_workers=False)
+    stop = a.stop_after or a.steps
+    print(f"{a.name}: {a.arch}/{a.size}, {count_params(model)} params, steps {start}..{stop} of {a.steps}",
+          flush=True)
+    t_seg, cpu_seg, loss_sum, n_loss = time.time(), _cpu_seconds(), 0.0, 0
+
+    def save(step):
+        nonlocal t_seg, cpu_seg
+        now, cpu = time.time(), _cpu_seconds()
+        spent["wall_s"] += now - t_seg
+        spent["cpu_s"] += cpu - cpu_seg
+        t_seg, cpu_seg = now, cpu
+        state = {"state": model.state_dict(), "ema": ema.state_dict(), "config": model.config, "arch": a.arch,
+                 "opt": opt.state_dict(),
+                 "step": step, "history": history, "best": best, "mean": mean.tolist(), "std": std.tolist(),
+                 "args": vars(a), "spent": spent}
+        torch.save(state, out / "ckpt.tmp")
+        os.replace(out / "ckpt.tmp", ckpt_path)
+        (out / "history.json").write_text(json.dumps({"args": vars(a), "params": count_params(model),
+                                                      "history": history, "best_frame_macro_ap": best,
+                                                      "spent": spent}, indent=1))
+
+    model.train()
+    step = start
+    for step_idx, xb, yb in loader:
+        assert step_idx == step
+        if step >= stop:
+            break
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, a.steps, a.lr)
+        frames = forward_frames(model, xb)
+        weak = yb.amax(1)  # soft clip targets (mixup makes them fractional)
+        loss = F.binary_cross_entropy(frames, yb) + a.weak_weight * F.binary_cross_entropy(clip_pool(frames), weak)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        with torch.no_grad():
+            decay = min(a.ema, (1 + step) / (10 + step))
+            for pe, pm in zip(ema.state_dict().values(), model.state_dict().values()):
+                if pe.dtype.is_floating_point:
+                    pe.mul_(decay).add_(pm, alpha=1 - decay)
+                else:
+                    pe.copy_(pm)
+        loss_sum, n_loss = loss_sum + loss.item(), n_loss + 1
+        spent["clip_s"] += xb.shape[0] * xb.shape[1] * 256 / 16000
+        step += 1
+        if step % a.val_every == 0 or step == stop:
+            m = validate(ema, x_val, y_val)
+            rec = {"step": step, "train_loss": loss_sum / max(1, n_loss), "lr": lr_at(step, a.steps, a.lr),
+                   "clip_s": spent["clip_s"], "time": time.time(), **m}
+            history.append(rec)
+            loss_sum, n_loss = 0.0, 0
+            if m["frame_macro_ap"] > best:
+                best = m["frame_macro_ap"]
+                torch.save({"state": ema.state_dict(), "config": model.config, "arch": a.arch,
+                            "step": step, "mean": mean.tolist(), "std": std.tolist()}, out / "best.pt")
+            save(step)
+            print(f"step {step}: loss {rec['train_loss']:.4f} val AP {m['frame_macro_ap']:.4f} "
+                  f"bce {m['frame_bce']:.4f} clip-h {spent['clip_s'] / 3600:.1f} "
+                  f"cpu-h {spent['cpu_s'] / 3600:.2f}", flush=True)
+    save(step)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    main()
