@@ -12,7 +12,7 @@ FORMAT = "earshot-model-manifest/1"
 
 
 def build(mean, std, decoding, training, onnx_name="earshot-sed-v1.onnx", version="1.0.0",
-          onnx_sha256=None, streaming=None, window_frames=624, hop_frames=312):
+          onnx_sha256=None, streaming=None, window_frames=248, hop_frames=124):
     """A windowed manifest, or with `streaming` (the manifest's streaming block) a streaming one."""
     m = {
         "format": FORMAT,
