@@ -43,7 +43,12 @@ class StreamingGoldenTest {
     }
 
     static Stream<Path> goldenFiles() throws IOException {
-        Path dir = TestModels.streamingModelPath().resolveSibling("golden");
+        // models/ keeps each model's outputs in golden/<model>/ (the WAVs are shared); the test resource
+        // keeps them in golden/.
+        Path model = TestModels.streamingModelPath();
+        String stem = model.getFileName().toString().replaceFirst("\\.onnx$", "");
+        Path dir = Files.isDirectory(model.resolveSibling("golden").resolve(stem))
+                ? model.resolveSibling("golden").resolve(stem) : model.resolveSibling("golden");
         if (!Files.isDirectory(dir)) {
             return Stream.empty();
         }
