@@ -14,7 +14,6 @@ import copy
 import json
 import math
 import os
-import resource
 import time
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .make_dataset import _cpu_seconds
 from .model import CRNN, count_params
 from .onthefly import OnTheFlyBatches, normalisation_stats
 from .soundscapes import SourceBank
@@ -93,12 +93,6 @@ def lr_at(step, total, peak, warmup=400, floor=0.05):
         return peak * (step + 1) / warmup
     t = min(1.0, (step - warmup) / max(1, total - warmup))
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * t)))
-
-
-def _cpu_seconds():
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def main():
