@@ -4,6 +4,7 @@ import io.earshot.protocol.EnergyReport;
 import io.earshot.protocol.FrameScores;
 import io.earshot.protocol.JsonSerde;
 import io.earshot.protocol.SoundEvent;
+import io.earshot.protocol.SourceLevels;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,6 +33,9 @@ final class SinkPipeline implements Closeable {
     private final SinkMetrics metrics;
     private final List<EventOutput> eventOutputs = new ArrayList<>();
     private final ScoreTableOutput scores;
+    /** The MQTT bridge, also fed the levels topic for its level sensors; null without --mqtt. */
+    private final MqttEventOutput mqtt;
+    private final JsonSerde<SourceLevels> levelsSerde = JsonSerde.sourceLevels();
     private final EnergyTotals energy = new EnergyTotals();
     private final JsonSerde<SoundEvent> eventSerde = JsonSerde.soundEvents();
     private final JsonSerde<FrameScores> scoreSerde = JsonSerde.frameScores();
@@ -43,6 +47,7 @@ final class SinkPipeline implements Closeable {
         this.console = console;
         this.metrics = metrics;
         ScoreTableOutput scoreTables = null;
+        MqttEventOutput mqttOutput = null;
         try {
             if (config.console()) {
                 eventOutputs.add(new ConsoleEventOutput(console));
@@ -54,7 +59,8 @@ final class SinkPipeline implements Closeable {
                 eventOutputs.add(new DcaseTsvEventOutput(config.tsv()));
             }
             if (config.mqtt() != null) {
-                eventOutputs.add(new MqttEventOutput(config.mqtt(), new MqttMetrics(metrics.registry())));
+                mqttOutput = new MqttEventOutput(config.mqtt(), new MqttMetrics(metrics.registry()));
+                eventOutputs.add(mqttOutput);
             }
             if (config.scoresDir() != null) {
                 scoreTables = new ScoreTableOutput(config.scoresDir());
@@ -64,6 +70,7 @@ final class SinkPipeline implements Closeable {
             throw e;
         }
         this.scores = scoreTables;
+        this.mqtt = mqttOutput;
         if (config.energy()) {
             metrics.energy(energy);
         }
@@ -77,6 +84,10 @@ final class SinkPipeline implements Closeable {
         }
         if (config.energy()) {
             topics.add(config.topics().energy());
+        }
+        if (mqtt != null) {
+            // Optional: a detector run with --no-levels never creates it, and the bridge then has no level sensors.
+            topics.add(config.topics().levels());
         }
         return topics;
     }
@@ -103,6 +114,8 @@ final class SinkPipeline implements Closeable {
                 onScores(scoreSerde.fromBytes(value));
             } else if (topic.equals(config.topics().energy())) {
                 onEnergy(energySerde.fromBytes(value));
+            } else if (topic.equals(config.topics().levels())) {
+                onLevels(levelsSerde.fromBytes(value));
             }
         } catch (org.apache.kafka.common.errors.SerializationException e) {
             // Syntax errors are not JSON at all; mapping errors are JSON of the wrong shape.
@@ -162,6 +175,18 @@ final class SinkPipeline implements Closeable {
         skippedInBatch.forEach((output, rows) -> LOG.info("{}: skipped {} row(s) already written (duplicates; "
                 + "earshot_sink_output_skipped_total; each row at DEBUG)", output, rows));
         skippedInBatch.clear();
+    }
+
+    private void onLevels(SourceLevels levels) {
+        if (mqtt == null) {
+            return;
+        }
+        if (levels.sampleRate() <= 0) {
+            throw new IllegalArgumentException("levels of " + levels.sourceId() + " have sample rate " + levels.sampleRate());
+        }
+        mqtt.acceptLevel(levels.sourceId(), levels.startTimeMicros(),
+                (levels.endSample() - levels.startSample()) / (double) levels.sampleRate(), levels.rmsDbfs(),
+                levels.peakDbfs());
     }
 
     private void onEnergy(EnergyReport report) {

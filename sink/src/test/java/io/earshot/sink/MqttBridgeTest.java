@@ -10,6 +10,7 @@ import io.earshot.broker.EmbeddedKafkaExtension;
 import io.earshot.broker.EmbeddedMqttBroker;
 import io.earshot.protocol.JsonSerde;
 import io.earshot.protocol.SoundEvent;
+import io.earshot.protocol.SourceLevels;
 import io.earshot.protocol.Topics;
 import io.earshot.telemetry.MetricsEndpoint;
 import io.earshot.telemetry.PrometheusScrape;
@@ -193,6 +194,8 @@ class MqttBridgeTest {
                 long configs = ha.messages.stream().map(Received::topic).distinct()
                         .filter(t -> t.startsWith("homeassistant/binary_sensor/")).count();
                 assertEquals(6, configs, "2 sources x 3 labels");
+                assertEquals(0, ha.messages.stream().filter(r -> r.topic().startsWith("homeassistant/sensor/")).count(),
+                        "no levels topic: no level sensors, and the sink runs without it");
 
                 // metrics of the bridge, in docs/metrics.md
                 PrometheusScrape scrape = PrometheusScrape.parse(metrics.scrape());
@@ -263,6 +266,49 @@ class MqttBridgeTest {
             }
         } finally {
             mqtt.close();
+        }
+    }
+
+    @Test
+    void levelsBecomeALevelSensor() throws Exception {
+        Topics topics = Topics.withPrefix("mq5.");
+        try (Admin admin = Admin.create(clientProps())) {
+            admin.createTopics(List.of(new NewTopic(topics.events(), 1, (short) 1),
+                    new NewTopic(topics.levels(), 1, (short) 1))).all().get();
+        }
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(clientProps(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            double[][] rmsPeak = {{-20, -3}, {-30, -6}, {-40, -10}};
+            for (int i = 0; i < rmsPeak.length; i++) {
+                SourceLevels l = new SourceLevels("yard", "s1", Records.RATE, 4096L * i, 4096L * (i + 1),
+                        Records.T0_MICROS + 256_000L * i, rmsPeak[i][0], rmsPeak[i][1], 1024, 50, 8000,
+                        List.of(new int[] {-40, -50}));
+                p.send(new ProducerRecord<>(topics.levels(), "yard", JsonSerde.sourceLevels().toBytes(l))).get();
+            }
+        }
+        try (EmbeddedMqttBroker mqtt = EmbeddedMqttBroker.startTemporary();
+             Watcher ha = new Watcher(mqtt.uri());
+             MetricsEndpoint metrics = MetricsEndpoint.withoutHttp("sink")) {
+            // 0.5 s per update: the first two intervals of 0.256 s make one level, the third waits for more
+            MqttConfig m = MqttConfig.forServer(mqtt.uri(), "bridge-7").withLevelInterval(0.5);
+            SinkConfig config = new SinkConfig(clientProps(), topics, "mqtt-7", false, null, null, null, false, m);
+            try (SinkService sink = SinkService.start(config, quiet(), metrics.registry())) {
+                assertTrue(sink.awaitCaughtUp(WAIT));
+                ha.await("level", w -> w.last("earshot/yard/level") != null);
+                JsonNode level = JsonSerde.MAPPER.readTree(ha.last("earshot/yard/level"));
+                // power mean of -20 and -30 dBFS: 10 log10((0.01 + 0.001) / 2) = -22.6
+                assertEquals(-22.6, level.get("rms_dbfs").asDouble(), 1e-9);
+                assertEquals(-3.0, level.get("peak_dbfs").asDouble(), 1e-9);
+                assertEquals(0.512, level.get("seconds").asDouble(), 1e-9);
+                assertEquals(Records.T0_MICROS, level.get("start_time_us").asLong());
+                assertEquals(1, ha.on("earshot/yard/level").size());
+                JsonNode cfg = JsonSerde.MAPPER.readTree(ha.last("homeassistant/sensor/earshot_yard/level/config"));
+                assertEquals("earshot/yard/level", cfg.get("state_topic").asText());
+                assertEquals("dBFS", cfg.get("unit_of_measurement").asText());
+                assertEquals("{{ value_json.rms_dbfs }}", cfg.get("value_template").asText());
+                assertEquals(2, cfg.get("expire_after").asInt());
+                assertEquals("earshot_yard", cfg.get("device").get("identifiers").get(0).asText());
+            }
         }
     }
 
