@@ -20,7 +20,7 @@ import java.util.Map;
  */
 final class EventDedupe {
 
-    /** The bounds; the defaults hold about 30 MB at most. */
+    /** The bounds; the defaults hold about 50 MB at most (some 250 bytes per id with its map entry). */
     record Limits(int streams, int ids, int idsPerStream) {
         static final Limits DEFAULT = new Limits(10_000, 200_000, 4_096);
 
