@@ -93,6 +93,32 @@ class AudioChunkCodecTest {
     }
 
     @Test
+    void monoPcm16GivesTheSameFloatsAsTheGeneralMixOfIdenticalChannels() {
+        // mono PCM16 takes a direct path; two identical channels take the general one: same values exactly
+        short[] values = new short[4000];
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (short) random.nextInt();
+        }
+        values[0] = Short.MIN_VALUE;
+        values[1] = Short.MAX_VALUE;
+        values[2] = -1;
+        ByteBuffer mono = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer stereo = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (short v : values) {
+            mono.putShort(v);
+            stereo.putShort(v).putShort(v);
+        }
+        float[] direct = new AudioChunk("a", 0, 0, 0, 16000, 1, SampleEncoding.PCM_S16LE, false, mono.array()).toMonoFloats();
+        float[] general = new AudioChunk("a", 0, 0, 0, 16000, 2, SampleEncoding.PCM_S16LE, false, stereo.array())
+                .toMonoFloats();
+        assertArrayEquals(general, direct);
+        assertEquals(-1f, direct[0]);
+        assertEquals(32767 / 32768f, direct[1]);
+        assertEquals(-1 / 32768f, direct[2]);
+    }
+
+    @Test
     void loudFloatChannelsMixWithoutOverflowing() {
         byte[] f32 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
                 .putFloat(Float.MAX_VALUE).putFloat(Float.MAX_VALUE).putFloat(-3e38f).putFloat(-2e38f).array();
