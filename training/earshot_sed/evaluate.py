@@ -98,24 +98,18 @@ def java_metrics(gt, durations, scores_dir, detections, out_json):
     return json.loads(Path(out_json).read_text())
 
 
-def shift_consistency(model, params, dataset, mean, std, n_clips=100,
+def shift_consistency(run, params, dataset, n_clips=100,
                       delays=(1, 16, 64, 128, 256, 384, 512, 768, 1024)):
     """Delay the input by d samples (prepend d zeros) and compare with the undelayed outputs at
     the same absolute times: mean |dp| of frame probabilities (delayed outputs interpolated onto
     the original frame grid), the share of frame decisions (p > threshold_on) that flip, and the
-    event-level agreement (F1 of delayed vs original events, 200 ms collar)."""
+    event-level agreement (F1 of delayed vs original events, 200 ms collar). ``run(x)`` maps a
+    waveform to frame probabilities (frames x labels) on the decision grid."""
     from .tune import count_matches
     audio = Path(dataset) / "test" / "audio"
     names = sorted(p.name for p in audio.glob("*.wav"))[:n_clips]
     thr = np.array([params["threshold_on"][l] for l in LABELS])
-    model.eval()
     res = {}
-
-    def run(x):
-        f = (logmel(x) - mean) / std
-        with torch.no_grad():
-            return model(torch.from_numpy(f.astype(np.float32))[None])[0][0].numpy().astype(np.float64)
-
     base = {}
     for n in names:
         x = read_wav(audio / n)[0]
@@ -168,7 +162,14 @@ def evaluate_run(run, dataset=WORK / "dataset", shift=True):
                            out / "scores", out / "detections.tsv", out / "metrics.json")
     if shift:
         print(f"{run}: shift consistency", flush=True)
-        sc = shift_consistency(model, params, dataset, mean, std)
+        model.eval()
+
+        def run_model(x):
+            f = (logmel(x) - mean) / std
+            with torch.no_grad():
+                return model(torch.from_numpy(f.astype(np.float32))[None])[0][0].numpy().astype(np.float64)
+
+        sc = shift_consistency(run_model, params, dataset)
         (out / "shift.json").write_text(json.dumps(sc, indent=1))
     return metrics
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .evaluate import earshot_eval, write_detections, write_score_tables
+from .evaluate import earshot_eval, shift_consistency, write_detections, write_score_tables
+from .features import logmel
 from .labels import LABELS
 from .stream_model import StreamingCRNN
 from .train_otf import model_from_checkpoint, predict
@@ -103,14 +104,32 @@ def evaluate(name, dataset, splits=("test", "id_test", "test_v1clean")):
     return result
 
 
+def shift(name, dataset, n_clips):
+    """Shift consistency of a run (as v1's RESULTS reports it) on the cross-source test, with the decoding
+    evaluate() tuned: delays of 1-1024 samples against the undelayed run at the same absolute times."""
+    torch.set_num_threads(2)
+    sc = RunScorer(name)
+    params = json.loads((WORK / "eval-v2" / name / "decoding.json").read_text())
+    print(f"{name}: shift consistency on {n_clips} cross-source test clips", flush=True)
+    res = shift_consistency(lambda x: sc.probs(logmel(x)[None].astype(np.float32))[0], params, dataset, n_clips)
+    (WORK / "eval-v2" / name / "shift.json").write_text(json.dumps(res, indent=1))
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("names", nargs="+")
     ap.add_argument("--dataset", default=str(WORK / "dataset-v2"))
     ap.add_argument("--splits", default="test,id_test,test_v1clean")
+    ap.add_argument("--shift", action="store_true",
+                    help="only the shift consistency of runs already evaluated (work/eval-v2/NAME/shift.json)")
+    ap.add_argument("--shift-clips", type=int, default=100)
     a = ap.parse_args()
     for n in a.names:
-        evaluate(n, a.dataset, tuple(a.splits.split(",")))
+        if a.shift:
+            shift(n, a.dataset, a.shift_clips)
+        else:
+            evaluate(n, a.dataset, tuple(a.splits.split(",")))
 
 
 if __name__ == "__main__":
