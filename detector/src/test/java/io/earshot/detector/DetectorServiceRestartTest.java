@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * On the real in-process broker: a detector stopped mid-stream and restarted (with an empty state
  * directory, so its state comes back from the changelogs) publishes exactly the events of a detector
- * that ran without interruption: none lost, none duplicated.
+ * that ran without interruption: none lost, none duplicated. And a source that falls silent without
+ * end of stream has its open events closed on the wall clock, then goes on when it comes back.
  */
 class DetectorServiceRestartTest {
 
@@ -160,6 +161,101 @@ class DetectorServiceRestartTest {
         assertEquals(2 * audio.length / 16000.0, audioSeconds, 0.01);
         assertEquals(2 * inferencesPerStream, inferences, streaming ? "every block of each stream once"
                 : "the full windows and one end window per stream");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"windowed", "streaming"})
+    void aSourceThatFallsSilentMidEventIsClosedAsIdleAndGoesOnWhenItComesBack(String kind) throws Exception {
+        float[] audio = TestAudio.scene(31.3);
+        boolean streaming = kind.equals("streaming");
+        Path modelPath = streaming ? TestModels.streamingModelPath() : TestModels.modelPath();
+        Map<String, ThresholdOverride> thresholds;
+        try (io.earshot.detector.model.OnnxModel model = streaming ? TestModels.loadStreaming() : TestModels.load()) {
+            thresholds = streaming ? TestModels.percentileThresholds(model, audio) : TestModels.thresholdsFor(model, audio);
+        }
+        Topics topics = topicsOf(kind + ".idle.audio", kind + ".idle.");
+        Duration idle = Duration.ofSeconds(2);
+        DetectorConfig config = DetectorConfig.builder(kafka()).model(modelPath).topics(topics).applicationId(kind + "-idle")
+                .stateDir(tmp.resolve("state")).topicPartitions(2).thresholds(thresholds).idleTimeout(idle).build();
+        long lastFrame = ((audio.length - 1024) / 256) / 4;
+        try (DetectorService detector = DetectorService.start(config, new SimpleMeterRegistry());
+             KafkaProducer<String, AudioChunk> producer = producer()) {
+            assertTrue(detector.awaitRunning(Duration.ofSeconds(60)), "detector running");
+            // the whole scene on a reference source, to find an event to stop in the middle of
+            for (AudioChunk c : TestAudio.chunks("stream-ref", audio, 1600)) {
+                producer.send(new ProducerRecord<>(topics.audio(), "ref", c));
+            }
+            producer.flush();
+            readUntil(topics.scores(), records -> records.stream().filter(r -> r.key().equals("ref"))
+                    .map(r -> JsonSerde.frameScores().fromBytes(r.value()))
+                    .anyMatch(b -> b.firstFrameIndex() + b.scores().size() - 1 == lastFrame));
+            List<SoundEvent> reference = events(readAll(topics.events())).stream().filter(e -> e.sourceId().equals("ref"))
+                    .toList();
+            SoundEvent open = reference.stream().filter(e -> e.state() == SoundEvent.State.END
+                            && e.onsetSample() > 2 * 16000 && e.offsetSample() < audio.length - 2 * 16000)
+                    .max(java.util.Comparator.comparingLong(e -> e.offsetSample() - e.onsetSample()))
+                    .orElseThrow(() -> new AssertionError("the scene should have an event away from its edges"));
+            long cut = (open.onsetSample() + open.offsetSample()) / 2 / 1600 * 1600;
+
+            // the same audio on another source, which falls silent in the middle of that event
+            List<AudioChunk> chunks = TestAudio.chunks("stream-idle", audio, 1600);
+            int k = 0;
+            while (chunks.get(k).firstSampleIndex() < cut) {
+                producer.send(new ProducerRecord<>(topics.audio(), "mic-idle", chunks.get(k++)));
+            }
+            producer.flush();
+            long silentFrom = System.nanoTime();
+            Predicate<SoundEvent> theOpenOne = e -> e.sourceId().equals("mic-idle") && e.state() == SoundEvent.State.END
+                    && e.label().equals(open.label()) && e.onsetSample() == open.onsetSample();
+            List<SoundEvent> paused = events(readUntil(topics.events(),
+                    records -> events(records).stream().anyMatch(theOpenOne)));
+            Duration closedAfter = Duration.ofNanos(System.nanoTime() - silentFrom);
+            SoundEvent closed = paused.stream().filter(theOpenOne).findFirst().orElseThrow();
+            assertEquals(SoundEvent.EndReason.IDLE, closed.endReason(), closed.toString());
+            assertTrue(closed.offsetSample() <= cut + 1024, "closed at the last analysed sample: " + closed);
+            assertTrue(closedAfter.compareTo(idle) >= 0, "not before the idle time: " + closedAfter);
+            List<SoundEvent> beforeCut = paused.stream().filter(e -> e.sourceId().equals("mic-idle")).toList();
+            assertEveryStartHasOneEnd(beforeCut);
+            // what the reference decided well before the cut (more than a window before it), the silent source
+            // decided the same way
+            for (SoundEvent e : reference) {
+                if (e.state() == SoundEvent.State.END && e.offsetSample() < cut - 6 * 16000) {
+                    assertTrue(beforeCut.stream().anyMatch(g -> g.state() == SoundEvent.State.END
+                            && g.label().equals(e.label()) && g.onsetSample() == e.onsetSample()
+                            && g.offsetSample().equals(e.offsetSample())), "event before the pause: " + e);
+                }
+            }
+
+            // it comes back where it stopped (same stream, next sample) and ends normally
+            while (k < chunks.size()) {
+                producer.send(new ProducerRecord<>(topics.audio(), "mic-idle", chunks.get(k++)));
+            }
+            producer.flush();
+            List<ConsumerRecord<String, byte[]>> scores = readUntil(topics.scores(), records -> records.stream()
+                    .filter(r -> r.key().equals("mic-idle")).map(r -> JsonSerde.frameScores().fromBytes(r.value()))
+                    .anyMatch(b -> b.firstFrameIndex() + b.scores().size() - 1 == lastFrame));
+            List<SoundEvent> all = events(readAll(topics.events())).stream().filter(e -> e.sourceId().equals("mic-idle"))
+                    .toList();
+            assertEveryStartHasOneEnd(all);
+            assertTrue(all.subList(beforeCut.size(), all.size()).stream().allMatch(e -> e.onsetSample() >= cut),
+                    "events after the pause start after it: " + all.subList(beforeCut.size(), all.size()));
+            assertTrue(all.stream().anyMatch(e -> e.endReason() == SoundEvent.EndReason.END_OF_STREAM
+                    || e.state() == SoundEvent.State.END && e.onsetSample() >= cut), "the source went on after the pause");
+            scoreMap(scores.stream().filter(r -> r.key().equals("mic-idle")).toList()); // no frame published twice
+            System.out.printf("%s: open %s event closed as idle %.1f s after the source fell silent (idle time %d s)%n",
+                    kind, open.label(), closedAfter.toMillis() / 1000.0, idle.toSeconds());
+        }
+    }
+
+    private static void assertEveryStartHasOneEnd(List<SoundEvent> events) {
+        Map<String, Integer> starts = new HashMap<>();
+        Map<String, Integer> ends = new HashMap<>();
+        for (SoundEvent e : events) {
+            (e.state() == SoundEvent.State.START ? starts : ends).merge(e.eventId(), 1, Integer::sum);
+        }
+        assertEquals(starts.keySet(), ends.keySet(), "every event started is ended");
+        assertTrue(ends.values().stream().allMatch(n -> n == 1) && starts.values().stream().allMatch(n -> n == 1),
+                "once each: " + starts + " " + ends);
     }
 
     @Test
