@@ -61,12 +61,14 @@ final class AudioProcessorSupplier implements ProcessorSupplier<String, byte[], 
 
     @Override
     public Set<StoreBuilder<?>> stores() {
+        // Cached: a source's record is rewritten with every chunk (and its model state with every block), so
+        // between two commits only the last value of each key goes to RocksDB and the changelog.
         StoreBuilder<?> streams = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DetectorTopology.STREAMS_STORE),
-                Serdes.String(), new StateSerde<>(SourceStream::toBytes, SourceStream::fromBytes));
+                Serdes.String(), new StateSerde<>(SourceStream::toBytes, SourceStream::fromBytes)).withCachingEnabled();
         if (settings.streaming()) {
             return Set.of(streams, Stores.keyValueStoreBuilder(
                     Stores.persistentKeyValueStore(DetectorTopology.MODEL_STATE_STORE), Serdes.String(),
-                    new StateSerde<>(ModelProgress::toBytes, ModelProgress::fromBytes)));
+                    new StateSerde<>(ModelProgress::toBytes, ModelProgress::fromBytes)).withCachingEnabled());
         }
         return Set.of(streams,
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DetectorTopology.FRAMES_STORE),

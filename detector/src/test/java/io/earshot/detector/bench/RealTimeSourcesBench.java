@@ -72,6 +72,9 @@ public final class RealTimeSourcesBench {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             Properties kafka = new Properties();
             kafka.put("bootstrap.servers", broker.bootstrapServers());
+            if (a.containsKey("commit-interval-ms")) {
+                kafka.put("commit.interval.ms", a.get("commit-interval-ms"));
+            }
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             Path state = Files.createTempDirectory("earshot-bench-state");
             // The operating point comes from the model's own scores on the bench audio (as in the tests), so
