@@ -97,7 +97,7 @@ class DetectorServiceRestartTest {
         Map<String, ThresholdOverride> thresholds;
         long inferencesPerStream;
         try (io.earshot.detector.model.OnnxModel model = streaming ? TestModels.loadStreaming() : TestModels.load()) {
-            thresholds = streaming ? TestModels.percentileThresholds(model, audio) : TestModels.thresholdsFor(model, audio);
+            thresholds = thresholdsOn(model, audio);
             long frames = (audio.length - 1024) / 256 + 1;
             if (streaming) {
                 // ceil(F / 4) decision frames plus the look-ahead, in blocks
@@ -169,10 +169,7 @@ class DetectorServiceRestartTest {
         float[] audio = TestAudio.scene(31.3);
         boolean streaming = kind.equals("streaming");
         Path modelPath = streaming ? TestModels.streamingModelPath() : TestModels.modelPath();
-        Map<String, ThresholdOverride> thresholds;
-        try (io.earshot.detector.model.OnnxModel model = streaming ? TestModels.loadStreaming() : TestModels.load()) {
-            thresholds = streaming ? TestModels.percentileThresholds(model, audio) : TestModels.thresholdsFor(model, audio);
-        }
+        Map<String, ThresholdOverride> thresholds = thresholdsOn(streaming, audio);
         Topics topics = topicsOf(kind + ".idle.audio", kind + ".idle.");
         Duration idle = Duration.ofSeconds(2);
         DetectorConfig config = DetectorConfig.builder(kafka()).model(modelPath).topics(topics).applicationId(kind + "-idle")
@@ -245,6 +242,18 @@ class DetectorServiceRestartTest {
             System.out.printf("%s: open %s event closed as idle %.1f s after the source fell silent (idle time %d s)%n",
                     kind, open.label(), closedAfter.toMillis() / 1000.0, idle.toSeconds());
         }
+    }
+
+    /** Thresholds that make the test model (windowed or streaming) produce events on this audio. */
+    private static Map<String, ThresholdOverride> thresholdsOn(boolean streaming, float[] audio) {
+        try (io.earshot.detector.model.OnnxModel model = streaming ? TestModels.loadStreaming() : TestModels.load()) {
+            return thresholdsOn(model, audio);
+        }
+    }
+
+    private static Map<String, ThresholdOverride> thresholdsOn(io.earshot.detector.model.OnnxModel model, float[] audio) {
+        return model.manifest().isStreaming() ? TestModels.percentileThresholds(model, audio)
+                : TestModels.thresholdsFor(model, audio);
     }
 
     private static void assertEveryStartHasOneEnd(List<SoundEvent> events) {
