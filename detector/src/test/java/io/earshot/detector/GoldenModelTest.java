@@ -2,7 +2,6 @@ package io.earshot.detector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +10,6 @@ import io.earshot.dsp.features.LogMelFrame;
 import io.earshot.dsp.features.StreamingFramer;
 import io.earshot.dsp.wav.WavReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -43,47 +41,17 @@ class GoldenModelTest {
     }
 
     static Stream<Path> goldenFiles() throws IOException {
-        Path dir = TestModels.repoRoot().resolve("models").resolve("golden");
-        if (!Files.isDirectory(dir)) {
-            return Stream.empty();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
-        }
-    }
-
-    private static float[][] matrix(JsonNode node) {
-        float[][] m = new float[node.size()][];
-        for (int i = 0; i < m.length; i++) {
-            JsonNode row = node.get(i);
-            m[i] = new float[row.size()];
-            for (int j = 0; j < m[i].length; j++) {
-                m[i][j] = (float) row.get(j).asDouble();
-            }
-        }
-        return m;
-    }
-
-    private static void assertClose(float[][] want, float[][] got, double tolerance, String what) {
-        assertEquals(want.length, got.length, what + ": frames");
-        double worst = 0;
-        for (int i = 0; i < want.length; i++) {
-            assertEquals(want[i].length, got[i].length, what + ": values in frame " + i);
-            for (int j = 0; j < want[i].length; j++) {
-                worst = Math.max(worst, Math.abs(want[i][j] - got[i][j]));
-            }
-        }
-        assertTrue(worst <= tolerance, what + ": largest difference " + worst + " > " + tolerance);
+        return GoldenJson.filesIn(TestModels.repoRoot().resolve("models").resolve("golden"));
     }
 
     @ParameterizedTest
     @MethodSource("goldenFiles")
     void onnxRuntimeJavaMatchesTheGoldenFrameProbabilities(Path golden) throws IOException {
         JsonNode doc = MAPPER.readTree(golden.toFile());
-        float[][] input = matrix(doc.get("input"));
-        float[][] want = matrix(doc.get("frame_probs"));
+        float[][] input = GoldenJson.matrix(doc.get("input"));
+        float[][] want = GoldenJson.matrix(doc.get("frame_probs"));
         float[][] got = model.run(new float[][][] {input})[0];
-        assertClose(want, got, 1e-4, golden.getFileName() + " model on golden input");
+        GoldenJson.assertClose(want, got, 1e-4, golden.getFileName() + " model on golden input");
     }
 
     @ParameterizedTest
@@ -99,9 +67,9 @@ class GoldenModelTest {
             input[i] = frames.get(i).values();
         }
         // features agree within 1e-3 in normalised units (the feature contract), outputs within 1e-3
-        assertClose(matrix(doc.get("input")), input, 1e-3, golden.getFileName() + " features");
+        GoldenJson.assertClose(GoldenJson.matrix(doc.get("input")), input, 1e-3, golden.getFileName() + " features");
         float[][] got = model.run(new float[][][] {input})[0];
-        assertClose(matrix(doc.get("frame_probs")), got, 1e-3, golden.getFileName() + " model on Java features");
+        GoldenJson.assertClose(GoldenJson.matrix(doc.get("frame_probs")), got, 1e-3, golden.getFileName() + " model on Java features");
         assertFalse(frames.isEmpty());
     }
 }

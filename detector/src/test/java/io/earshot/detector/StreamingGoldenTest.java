@@ -49,45 +49,18 @@ class StreamingGoldenTest {
         String stem = model.getFileName().toString().replaceFirst("\\.onnx$", "");
         Path dir = Files.isDirectory(model.resolveSibling("golden").resolve(stem))
                 ? model.resolveSibling("golden").resolve(stem) : model.resolveSibling("golden");
-        if (!Files.isDirectory(dir)) {
-            return Stream.empty();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
-        }
-    }
-
-    private static float[][] matrix(JsonNode node) {
-        float[][] m = new float[node.size()][];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = new float[node.get(i).size()];
-            for (int j = 0; j < m[i].length; j++) {
-                m[i][j] = (float) node.get(i).get(j).asDouble();
-            }
-        }
-        return m;
-    }
-
-    private static double worst(float[][] want, float[][] got, String what) {
-        assertEquals(want.length, got.length, what + ": frames");
-        double worst = 0;
-        for (int i = 0; i < want.length; i++) {
-            assertEquals(want[i].length, got[i].length, what + ": values in frame " + i);
-            for (int j = 0; j < want[i].length; j++) {
-                worst = Math.max(worst, Math.abs(want[i][j] - got[i][j]));
-            }
-        }
-        return worst;
+        return GoldenJson.filesIn(dir);
     }
 
     @ParameterizedTest
     @MethodSource("goldenFiles")
     void javaStreamingOutputMatchesThePythonReference(Path golden) throws IOException {
         JsonNode doc = MAPPER.readTree(golden.toFile());
-        float[][] input = matrix(doc.get("input"));
-        float[][] want = matrix(doc.get("decision_frame_probs"));
+        float[][] input = GoldenJson.matrix(doc.get("input"));
+        float[][] want = GoldenJson.matrix(doc.get("decision_frame_probs"));
         assertEquals((input.length + 3) / 4, want.length, "M = ceil(F / 4) decision frames");
-        double fromGoldenFeatures = worst(want, TestModels.streamReference(model, Arrays.asList(input)), "golden features");
+        double fromGoldenFeatures = GoldenJson.largestDifference(want,
+                TestModels.streamReference(model, Arrays.asList(input)), "golden features");
         assertTrue(fromGoldenFeatures <= 1e-4, golden.getFileName() + ": largest difference " + fromGoldenFeatures);
 
         Path wav = TestModels.repoRoot().resolve("models").resolve("golden").resolve(doc.get("wav").asText());
@@ -95,8 +68,10 @@ class StreamingGoldenTest {
         assertEquals(doc.get("num_samples").asInt(), samples.length);
         List<float[]> frames = new StreamingFramer(model.manifest().features()).push(0, samples).stream()
                 .map(LogMelFrame::values).toList();
-        assertTrue(worst(input, frames.toArray(new float[0][]), "features") <= 1e-3, "features within 1e-3");
-        double fromJavaFeatures = worst(want, TestModels.streamReference(model, frames), "Java features");
+        assertTrue(GoldenJson.largestDifference(input, frames.toArray(new float[0][]), "features") <= 1e-3,
+                "features within 1e-3");
+        double fromJavaFeatures = GoldenJson.largestDifference(want, TestModels.streamReference(model, frames),
+                "Java features");
         assertTrue(fromJavaFeatures <= 1e-3, golden.getFileName() + ": from Java features, largest difference " + fromJavaFeatures);
     }
 }
