@@ -141,26 +141,26 @@ class DemoEndToEndTest {
 
     /**
      * Floors about 20 % under what the committed model (earshot-sed-v1 final, see training/RESULTS.md)
-     * scored on the bundled demo set: event F1 micro 0.422 / macro 0.397, segment F1 micro 0.687 /
-     * macro 0.650, intersection F1 (DTC = GTC = 0.1) micro 0.673, PSDS1 0.0116, PSDS2 0.0759, PSDS1 of
-     * Footsteps and Typing 1.0, PSDS2 of Speech 0.90. The demo is deterministic (time is the sample
-     * index; repeated runs give identical numbers), so falling below a floor means the pipeline or the
-     * model got worse. Overall PSDS is low on 20 clips: several classes have one or two events and no
-     * true positive, and alpha_st penalises the spread across classes; the per-class values show that
-     * the score tables rank frames sensibly.
+     * scored on the bundled demo set (20 soundscapes of the cross-source test split, every class at least
+     * 3 times): event F1 micro 0.413 / macro 0.396, segment F1 micro 0.670 / macro 0.598, intersection F1
+     * (DTC = GTC = 0.1) micro 0.680, PSDS1 0.0766, PSDS2 0.1246, PSDS1 of Footsteps 0.846 and Water 0.667,
+     * PSDS2 of Speech 0.818. The demo is deterministic (time is the sample index; repeated runs give
+     * identical numbers), so falling below a floor means the pipeline or the model got worse. Overall PSDS
+     * is low on 20 clips: some classes have no true positive (Vehicle, Tools), and alpha_st penalises the
+     * spread across classes; the per-class values show that the score tables rank frames sensibly.
      */
     @Test
     void detectsWellEnoughToStayAboveTheMeasuredFloor() {
-        assertAtLeast(0.34, report.at("/event_based/micro/f1"), "event F1 micro");
+        assertAtLeast(0.33, report.at("/event_based/micro/f1"), "event F1 micro");
         assertAtLeast(0.32, report.at("/event_based/macro/f1"), "event F1 macro");
-        assertAtLeast(0.55, report.at("/segment_based/micro/f1"), "segment F1 micro");
-        assertAtLeast(0.52, report.at("/segment_based/macro/f1"), "segment F1 macro");
+        assertAtLeast(0.54, report.at("/segment_based/micro/f1"), "segment F1 micro");
+        assertAtLeast(0.48, report.at("/segment_based/macro/f1"), "segment F1 macro");
         assertAtLeast(0.54, report.at("/intersection_f1/dtc0.1_gtc0.1/micro/f1"), "intersection F1 micro");
-        assertAtLeast(0.009, report.at("/psds1/value"), "PSDS1");
-        assertAtLeast(0.06, report.at("/psds2/value"), "PSDS2");
-        assertAtLeast(0.80, report.at("/psds1/single_class/Footsteps"), "PSDS1 Footsteps");
-        assertAtLeast(0.80, report.at("/psds1/single_class/Typing"), "PSDS1 Typing");
-        assertAtLeast(0.72, report.at("/psds2/single_class/Speech"), "PSDS2 Speech");
+        assertAtLeast(0.06, report.at("/psds1/value"), "PSDS1");
+        assertAtLeast(0.10, report.at("/psds2/value"), "PSDS2");
+        assertAtLeast(0.68, report.at("/psds1/single_class/Footsteps"), "PSDS1 Footsteps");
+        assertAtLeast(0.53, report.at("/psds1/single_class/Water"), "PSDS1 Water");
+        assertAtLeast(0.65, report.at("/psds2/single_class/Speech"), "PSDS2 Speech");
     }
 
     private static void assertAtLeast(double floor, JsonNode value, String what) {
