@@ -3,7 +3,6 @@ package io.earshot.detector.state;
 import io.earshot.detector.window.OverlapAccumulator;
 import io.earshot.dsp.decode.DecoderState;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,20 +18,11 @@ public record DecodeProgress(OverlapAccumulator overlap, List<DecoderState> deco
     }
 
     public byte[] toBytes() {
-        List<byte[]> parts = new ArrayList<>(decoders.size());
-        int size = 1 + overlap.serializedSize() + 4;
-        for (DecoderState d : decoders) {
-            byte[] b = d.toBytes();
-            parts.add(b);
-            size += 4 + b.length;
-        }
-        ByteBuffer out = ByteBuffer.allocate(size);
+        DecoderSnapshots snapshots = DecoderSnapshots.of(decoders);
+        ByteBuffer out = ByteBuffer.allocate(1 + overlap.serializedSize() + snapshots.serializedSize());
         out.put(FORMAT_VERSION);
         overlap.writeTo(out);
-        out.putInt(parts.size());
-        for (byte[] b : parts) {
-            out.putInt(b.length).put(b);
-        }
+        snapshots.writeTo(out);
         return out.array();
     }
 
@@ -44,14 +34,7 @@ public record DecodeProgress(OverlapAccumulator overlap, List<DecoderState> deco
                 throw new IllegalArgumentException("unknown decode state version " + version);
             }
             OverlapAccumulator overlap = OverlapAccumulator.readFrom(in);
-            int n = in.getInt();
-            List<DecoderState> decoders = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                byte[] b = new byte[in.getInt()];
-                in.get(b);
-                decoders.add(DecoderState.fromBytes(b));
-            }
-            return new DecodeProgress(overlap, decoders);
+            return new DecodeProgress(overlap, DecoderSnapshots.readFrom(in));
         } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
             throw new IllegalArgumentException("truncated decode state (" + data.length + " bytes)", e);
         }

@@ -3,7 +3,6 @@ package io.earshot.detector.state;
 import io.earshot.dsp.decode.DecoderState;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,21 +19,12 @@ public record ModelProgress(float[] modelState, List<DecoderState> decoders) {
     }
 
     public byte[] toBytes() {
-        List<byte[]> parts = new ArrayList<>(decoders.size());
-        int size = 1 + 4 + 4 * modelState.length + 4;
-        for (DecoderState d : decoders) {
-            byte[] b = d.toBytes();
-            parts.add(b);
-            size += 4 + b.length;
-        }
-        ByteBuffer out = ByteBuffer.allocate(size);
+        DecoderSnapshots snapshots = DecoderSnapshots.of(decoders);
+        ByteBuffer out = ByteBuffer.allocate(1 + 4 + 4 * modelState.length + snapshots.serializedSize());
         out.put(FORMAT_VERSION).putInt(modelState.length);
         out.asFloatBuffer().put(modelState);
         out.position(out.position() + 4 * modelState.length);
-        out.putInt(parts.size());
-        for (byte[] b : parts) {
-            out.putInt(b.length).put(b);
-        }
+        snapshots.writeTo(out);
         return out.array();
     }
 
@@ -48,14 +38,7 @@ public record ModelProgress(float[] modelState, List<DecoderState> decoders) {
             float[] state = new float[in.getInt()];
             in.asFloatBuffer().get(state);
             in.position(in.position() + 4 * state.length);
-            int n = in.getInt();
-            List<DecoderState> decoders = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                byte[] b = new byte[in.getInt()];
-                in.get(b);
-                decoders.add(DecoderState.fromBytes(b));
-            }
-            return new ModelProgress(state, decoders);
+            return new ModelProgress(state, DecoderSnapshots.readFrom(in));
         } catch (BufferUnderflowException | NegativeArraySizeException e) {
             throw new IllegalArgumentException("truncated model state (" + data.length + " bytes)", e);
         }

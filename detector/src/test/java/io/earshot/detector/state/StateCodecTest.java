@@ -46,4 +46,21 @@ class StateCodecTest {
         assertEquals(78, back.overlap().baseFrame());
         assertEquals(Arrays.deepToString(acc.takeFinal(Long.MAX_VALUE)), Arrays.deepToString(back.overlap().takeFinal(Long.MAX_VALUE)));
     }
+
+    @Test
+    void modelProgressRoundTripsExactlyAndRefusesTruncatedBytes() {
+        float[] state = new float[3136];
+        for (int i = 0; i < state.length; i++) {
+            state[i] = (float) Math.sin(0.1 * i);
+        }
+        StreamingEventDecoder d = new StreamingEventDecoder(new DecoderConfig(0.5, 0.3, 3, 2, 1));
+        d.pushAll(0, new float[] {0.1f, 0.9f, 0.9f});
+        ModelProgress p = new ModelProgress(state, List.of(d.snapshot(), new StreamingEventDecoder(DecoderConfig.threshold(0.5))
+                .snapshot()));
+        byte[] bytes = p.toBytes();
+        ModelProgress back = ModelProgress.fromBytes(bytes);
+        assertEquals(p.decoders(), back.decoders());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(state, back.modelState());
+        assertThrows(IllegalArgumentException.class, () -> ModelProgress.fromBytes(Arrays.copyOf(bytes, bytes.length - 3)));
+    }
 }
