@@ -14,6 +14,7 @@ import copy
 import json
 import math
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -111,6 +112,9 @@ def main():
     ap.add_argument("--val-every", type=int, default=250)
     ap.add_argument("--ema", type=float, default=0.998, help="decay of the weight average that is validated")
     ap.add_argument("--no-augment", action="store_true", help="ablation: plain on-the-fly mixing")
+    ap.add_argument("--branch-from", help="start this run from another run's checkpoint (its step, weights, "
+                    "optimiser and history) with this run's --steps as the planned total: an annealed branch of a "
+                    "longer run, which itself is left as it was")
     ap.add_argument("--dataset", default=str(ROOT / "work" / "dataset-v2"),
                     help="fixed validation split (make_dataset --out)")
     ap.add_argument("--sources")
@@ -122,9 +126,18 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     ckpt_path = out / "ckpt.pt"
     tsvs = {"sources_tsv": a.sources, "backgrounds_tsv": a.backgrounds}
+    if a.branch_from and not ckpt_path.exists():
+        # the branch's first checkpoint is the other run's, with this run's plan (steps, hence the LR schedule)
+        ckpt = torch.load(ROOT / "work" / "runs" / a.branch_from / "ckpt.pt", map_location="cpu")
+        ckpt["args"] = {**ckpt["args"], "steps": a.steps, "branch_from": f"{a.branch_from}@{ckpt['step']}"}
+        torch.save(ckpt, ckpt_path)
+        if (ROOT / "work" / "runs" / a.branch_from / "best.pt").exists():
+            shutil.copy(ROOT / "work" / "runs" / a.branch_from / "best.pt", out / "best.pt")
+        print(f"{a.name}: branched from {a.branch_from} at step {ckpt['step']}, planned {a.steps} steps", flush=True)
     if ckpt_path.exists():
         ckpt = torch.load(ckpt_path, map_location="cpu")
         saved = ckpt["args"]
+        a.branch_from = saved.get("branch_from")
         for k in ("arch", "size", "lookahead", "steps", "batch", "lr", "seed", "no_augment"):
             if getattr(a, k) != saved[k]:
                 print(f"resume: keeping the run's {k}={saved[k]!r} (asked {getattr(a, k)!r})")
