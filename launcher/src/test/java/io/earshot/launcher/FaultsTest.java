@@ -105,10 +105,7 @@ class FaultsTest {
                     "--model", model.toString(), "--energy-interval-s", "0", "--idle-timeout-s", IDLE_TIMEOUT_S,
                     // Static membership: the restarted detector takes the partitions over at once instead of
                     // after the killed member's session timeout (45 s).
-                    "--kafka", "group.instance.id=kill-test-1",
-                    // To see this test fail: -Dearshot.faults.guarantee=at_least_once (events published before
-                    // the kill are published again by the restarted detector).
-                    "--kafka", "processing.guarantee=" + System.getProperty("earshot.faults.guarantee", "exactly_once_v2"));
+                    "--kafka", "group.instance.id=kill-test-1");
             Process first = earshot(detect, "detect-1");
             Trickle trickle;
             long done;
@@ -116,12 +113,15 @@ class FaultsTest {
             try {
                 awaitCommitted(kafka, "kill-test", 1, first, "detect-1");
                 trickle = Trickle.start(kafka, "kill.audio", audio.subList(HEAD_FILES * chunksPerFile(audio), audio.size()));
-                done = awaitCommitted(kafka, "kill-test", chunksPerFile(audio), first, "detect-1").committed();
+                awaitCommitted(kafka, "kill-test", chunksPerFile(audio), first, "detect-1");
+                awaitOutputAfterCommit(kafka, "kill.events");
             } finally {
                 first.destroyForcibly(); // SIGKILL: no close, no commit, state and transaction left as they are
                 first.waitFor(30, TimeUnit.SECONDS);
                 killed = System.nanoTime();
             }
+            done = committedNow(kafka, "kill-test");
+            long written = endOffset(kafka, "kill.events");
             boolean stillPublishing = trickle.isAlive();
             assertTrue(done < audio.size(), "killed mid-stream: " + done + " of " + audio.size() + " audio records committed");
 
@@ -132,8 +132,9 @@ class FaultsTest {
                 awaitCommitted(kafka, "kill-test", endOffset(kafka, "kill.audio"), second, "detect-2");
                 List<SoundEvent> events = readEvents(kafka, "kill.events", reference.size(), 3);
                 System.out.printf(Locale.ROOT, "detector kill -9 after %d of %d audio records committed (audio still "
-                                + "arriving: %s); the restarted JVM committed new input %.1f s after the kill; %d event "
-                                + "records, reference %d; test %.0f s%n", done, audio.size(), stillPublishing,
+                                + "arriving: %s; events topic end offset %d, uncommitted records and markers included); "
+                                + "the restarted JVM committed new input %.1f s after the kill; %d event records, "
+                                + "reference %d; test %.0f s%n", done, audio.size(), stillPublishing, written,
                         (resumed - killed) / 1e9, events.size(), reference.size(), (System.nanoTime() - t0) / 1e9);
                 assertSameEvents(reference, events);
             } finally {
@@ -164,7 +165,10 @@ class FaultsTest {
             try (DetectorService detector = DetectorService.start(config, new SimpleMeterRegistry())) {
                 awaitCommitted(kafka, "broker-test", 1, null, "broker-1");
                 Trickle trickle = Trickle.start(kafka, "br.audio", audio.subList(HEAD_FILES * chunksPerFile(audio), audio.size()));
-                long done = awaitCommitted(kafka, "broker-test", chunksPerFile(audio), null, "broker-1").committed();
+                awaitCommitted(kafka, "broker-test", chunksPerFile(audio), null, "broker-1");
+                awaitOutputAfterCommit(kafka, "br.events");
+                long done = committedNow(kafka, "broker-test");
+                long written = endOffset(kafka, "br.events");
                 broker.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                 long down = System.nanoTime();
                 boolean stillPublishing = trickle.isAlive();
@@ -179,9 +183,9 @@ class FaultsTest {
                 assertNull(detector.failure(), "the detector kept running");
                 List<SoundEvent> events = readEvents(kafka, "br.events", reference.size(), 3);
                 System.out.printf(Locale.ROOT, "broker kill -9 after %d of %d audio records committed (audio still "
-                                + "arriving: %s); broker away %.1f s (10 s down + restart); the detector committed new "
+                                + "arriving: %s; events topic end offset %d); broker away %.1f s (10 s down + restart); the detector committed new "
                                 + "input %.1f s after the broker was back; %d event records, reference %d; test %.0f s%n",
-                        done, audio.size(), stillPublishing, (up - down) / 1e9, (resumed - up) / 1e9, events.size(),
+                        done, audio.size(), stillPublishing, written, (up - down) / 1e9, (resumed - up) / 1e9, events.size(),
                         reference.size(), (System.nanoTime() - t0) / 1e9);
                 assertSameEvents(reference, events);
             }
@@ -350,6 +354,12 @@ class FaultsTest {
 
     private static long endOffset(Properties kafka, String topic) throws Exception {
         try (Admin admin = Admin.create(kafka)) {
+            return endOffset(admin, topic);
+        }
+    }
+
+    private static long endOffset(Admin admin, String topic) throws Exception {
+        {
             int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get(topic).partitions().size();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -369,6 +379,27 @@ class FaultsTest {
                     .mapToLong(e -> e.getValue().offset()).sum();
         } catch (Exception e) {
             return -1;
+        }
+    }
+
+    private static long committedNow(Properties kafka, String group) {
+        try (Admin admin = Admin.create(kafka)) {
+            return committed(admin, group);
+        }
+    }
+
+    /**
+     * Waits until the detector has written 3 more records to its output topic (uncommitted ones count: the
+     * end offset) than it had when called, so that the fault lands after output written since the last
+     * commit that was seen, not right after a commit; gives up waiting after 60 s.
+     */
+    private static void awaitOutputAfterCommit(Properties kafka, String topic) throws Exception {
+        try (Admin admin = Admin.create(kafka)) {
+            long base = endOffset(admin, topic);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (endOffset(admin, topic) < base + 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
         }
     }
 
