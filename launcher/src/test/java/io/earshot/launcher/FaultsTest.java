@@ -81,6 +81,8 @@ class FaultsTest {
 
     private Path model;
     private Path logs;
+    /** The in-process detector under test, if any: waiting for it ends as soon as it has stopped by itself. */
+    private DetectorService inProcess;
 
     @BeforeEach
     void needsTheModel(TestInfo test) throws IOException {
@@ -163,6 +165,7 @@ class FaultsTest {
                     .applicationId("broker-test").stateDir(dir.resolve("state-br"))
                     .idleTimeout(Duration.ofSeconds(Long.parseLong(IDLE_TIMEOUT_S))).build();
             try (DetectorService detector = DetectorService.start(config, new SimpleMeterRegistry())) {
+                inProcess = detector;
                 awaitCommitted(kafka, "broker-test", 1, null, "broker-1");
                 Trickle trickle = Trickle.start(kafka, "br.audio", audio.subList(HEAD_FILES * chunksPerFile(audio), audio.size()));
                 awaitCommitted(kafka, "broker-test", chunksPerFile(audio), null, "broker-1");
@@ -430,6 +433,10 @@ class FaultsTest {
                 }
                 if (process != null && !process.isAlive()) {
                     fail("the detector process ended" + tail(log));
+                }
+                if (inProcess != null && inProcess.failure() != null) {
+                    throw new AssertionError("the detector stopped: " + inProcess.failure() + tail(log),
+                            inProcess.failure());
                 }
                 if (System.nanoTime() > deadline) {
                     fail(group + " committed " + last + " audio records, not " + atLeast + ", within 240 s" + tail(log));
