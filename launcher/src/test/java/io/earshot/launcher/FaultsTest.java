@@ -58,7 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The event records must equal the uninterrupted run's exactly (the same multiset of (event id, state) with
  * identical contents): none lost, none doubled. The audio goes in as 8 demo files of 10 s (808 records): the
  * first two before the detector starts, the rest trickled in at about 60 records a second from the moment the
- * detector has committed its first output, so the fault always lands while audio still arrives.
+ * detector has committed its first input, so the fault always lands while audio still arrives.
  *
  * <p>Every detector here runs with an idle timeout of 60 s instead of 5 s: the idle timeout is wall-clock
  * time, and a source silent for longer (as every source seems to be while the broker is away) has its open
