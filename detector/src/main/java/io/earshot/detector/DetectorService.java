@@ -34,7 +34,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -113,18 +112,7 @@ public final class DetectorService implements AutoCloseable {
                 LevelsBranch.addTo(topology, config.topics(), manifest.sampleRate());
             }
             streams = new KafkaStreams(topology, streamsProperties(config));
-            streams.setUncaughtExceptionHandler(e -> {
-                // Bad input never reaches here (it is dead-lettered); what does is a broken model or store,
-                // or state written with other settings, which says itself what to do (no stack trace).
-                IncompatibleStateException incompatible = incompatibleState(e);
-                failure.compareAndSet(null, incompatible != null ? incompatible : e);
-                if (incompatible != null) {
-                    LOG.error("detector stopped: {}", incompatible.getMessage());
-                } else {
-                    LOG.error("detector stream thread failed; stopping the detector", e);
-                }
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            });
+            streams.setUncaughtExceptionHandler(new StreamThreadFailures(failure, System::nanoTime));
             if (config.energy() != null) {
                 energy = EnergyReportPublisher.start(config.energy(), EnergyMeter.detect(config.energy()), work,
                         config.kafka(), config.topics().energy(), registry);
