@@ -88,17 +88,21 @@ public final class DetectorService implements AutoCloseable {
         DetectorMetrics metrics = new DetectorMetrics(registry, work);
         BatchingInferenceExecutor<?, ?> executor;
         Topology topology;
+        // filled once the client exists: the idle check reads its consumers' fetch counts
+        AtomicReference<KafkaStreams> client = new AtomicReference<>();
+        ConsumerFetchContact brokerContact = new ConsumerFetchContact(
+                () -> client.get() == null ? Map.of() : client.get().metrics());
         if (manifest.isStreaming()) {
             BatchingInferenceExecutor<StreamBlock, StreamBlockOutput> blocks = new BatchingInferenceExecutor<>(
                     model::runBlocks, b -> b.frames().length, config.inferenceThreads(), config.maxBatch(),
                     config.maxBatchWait(), metrics);
             executor = blocks;
-            topology = DetectorTopology.streaming(settings, blocks, metrics, DetectorService::nowMicros);
+            topology = DetectorTopology.streaming(settings, blocks, metrics, DetectorService::nowMicros, brokerContact);
         } else {
             BatchingInferenceExecutor<float[][], float[][]> windows = BatchingInferenceExecutor.forWindows(model::run,
                     config.inferenceThreads(), config.maxBatch(), config.maxBatchWait(), metrics);
             executor = windows;
-            topology = DetectorTopology.windowed(settings, windows, metrics, DetectorService::nowMicros);
+            topology = DetectorTopology.windowed(settings, windows, metrics, DetectorService::nowMicros, brokerContact);
         }
         KafkaStreams streams = null;
         EnergyReportPublisher energy = null;
@@ -112,6 +116,7 @@ public final class DetectorService implements AutoCloseable {
                 LevelsBranch.addTo(topology, config.topics(), manifest.sampleRate());
             }
             streams = new KafkaStreams(topology, streamsProperties(config));
+            client.set(streams);
             streams.setUncaughtExceptionHandler(new StreamThreadFailures(failure, System::nanoTime));
             if (config.energy() != null) {
                 energy = EnergyReportPublisher.start(config.energy(), EnergyMeter.detect(config.energy()), work,

@@ -54,6 +54,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object>,
     private final Analysis analysis;
     private final DetectorMetrics metrics;
     private final LongSupplier nowMicros;
+    private final BrokerContact broker;
     private final LogMelSpec spec;
     private final EventRecords records;
     private final String settingsKey;
@@ -65,7 +66,9 @@ final class AudioProcessor implements Processor<String, byte[], String, Object>,
     /** Wall-clock time (ms) of the last chunk of every source whose segment is open, oldest first. */
     private final LinkedHashMap<String, Long> lastHeard = new LinkedHashMap<>(16, 0.75f, true);
 
-    AudioProcessor(DetectionSettings settings, Analysis analysis, DetectorMetrics metrics, LongSupplier nowMicros) {
+    AudioProcessor(DetectionSettings settings, Analysis analysis, DetectorMetrics metrics, LongSupplier nowMicros,
+                   BrokerContact broker) {
+        this.broker = broker;
         this.settings = settings;
         this.analysis = analysis;
         this.metrics = metrics;
@@ -227,9 +230,15 @@ final class AudioProcessor implements Processor<String, byte[], String, Object>,
         return analysis.framesMade(source, s.withFramer(framerState, s.held(), chunk.endSampleIndex(), chunk.sequence()), made);
     }
 
-    /** Closes the segment of every source that sent nothing for the idle time: its last audio is scored. */
+    /**
+     * Closes the segment of every source that sent nothing for the idle time while the broker was answering:
+     * its last audio is scored.
+     */
     private void closeIdleSources(long nowMs) {
         long cutoff = nowMs - settings.idleTimeout().toMillis();
+        if (broker.answeringSinceMs(nowMs) > cutoff) {
+            return;     // the broker is away, or not back for the idle time yet: silence would mean nothing
+        }
         List<String> idle = new ArrayList<>();
         for (Map.Entry<String, Long> e : lastHeard.entrySet()) {
             if (e.getValue() > cutoff) {

@@ -28,35 +28,37 @@ final class AudioProcessorSupplier implements ProcessorSupplier<String, byte[], 
     private final Supplier<Analysis> analysis;
     private final DetectorMetrics metrics;
     private final LongSupplier nowMicros;
+    private final BrokerContact broker;
 
     private AudioProcessorSupplier(DetectionSettings settings, Supplier<Analysis> analysis, DetectorMetrics metrics,
-                                   LongSupplier nowMicros) {
+                                   LongSupplier nowMicros, BrokerContact broker) {
         this.settings = settings;
         this.analysis = analysis;
         this.metrics = metrics;
         this.nowMicros = nowMicros;
+        this.broker = broker;
     }
 
     static AudioProcessorSupplier windowed(DetectionSettings settings, BatchingInferenceExecutor<float[][], float[][]> executor,
-                                           DetectorMetrics metrics, LongSupplier nowMicros) {
+                                           DetectorMetrics metrics, LongSupplier nowMicros, BrokerContact broker) {
         if (settings.streaming()) {
             throw new IllegalArgumentException("model " + settings.manifest().source() + " is a streaming model");
         }
-        return new AudioProcessorSupplier(settings, () -> new WindowedAnalysis(settings, executor), metrics, nowMicros);
+        return new AudioProcessorSupplier(settings, () -> new WindowedAnalysis(settings, executor), metrics, nowMicros, broker);
     }
 
     static AudioProcessorSupplier streaming(DetectionSettings settings,
                                             BatchingInferenceExecutor<StreamBlock, StreamBlockOutput> executor,
-                                            DetectorMetrics metrics, LongSupplier nowMicros) {
+                                            DetectorMetrics metrics, LongSupplier nowMicros, BrokerContact broker) {
         if (!settings.streaming()) {
             throw new IllegalArgumentException("model " + settings.manifest().source() + " is not a streaming model");
         }
-        return new AudioProcessorSupplier(settings, () -> new StreamingAnalysis(settings, executor), metrics, nowMicros);
+        return new AudioProcessorSupplier(settings, () -> new StreamingAnalysis(settings, executor), metrics, nowMicros, broker);
     }
 
     @Override
     public Processor<String, byte[], String, Object> get() {
-        return new AudioProcessor(settings, analysis.get(), metrics, nowMicros);
+        return new AudioProcessor(settings, analysis.get(), metrics, nowMicros, broker);
     }
 
     @Override

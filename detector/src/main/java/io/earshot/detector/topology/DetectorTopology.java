@@ -50,15 +50,15 @@ public final class DetectorTopology {
 
     /** The topology of a windowed model. */
     public static Topology windowed(DetectionSettings settings, BatchingInferenceExecutor<float[][], float[][]> executor,
-                                    DetectorMetrics metrics, LongSupplier nowMicros) {
-        return build(settings, AudioProcessorSupplier.windowed(settings, executor, metrics, nowMicros));
+                                    DetectorMetrics metrics, LongSupplier nowMicros, BrokerContact broker) {
+        return build(settings, AudioProcessorSupplier.windowed(settings, executor, metrics, nowMicros, broker));
     }
 
     /** The topology of a streaming model. */
     public static Topology streaming(DetectionSettings settings,
                                      BatchingInferenceExecutor<StreamBlock, StreamBlockOutput> executor,
-                                     DetectorMetrics metrics, LongSupplier nowMicros) {
-        return build(settings, AudioProcessorSupplier.streaming(settings, executor, metrics, nowMicros));
+                                     DetectorMetrics metrics, LongSupplier nowMicros, BrokerContact broker) {
+        return build(settings, AudioProcessorSupplier.streaming(settings, executor, metrics, nowMicros, broker));
     }
 
     private static Topology build(DetectionSettings settings, AudioProcessorSupplier processor) {

@@ -93,7 +93,8 @@ class AudioProcessorRestartTest {
     }
 
     private static AudioProcessor start(MockProcessorContext<String, Object> context, DetectionSettings with) {
-        AudioProcessor p = new AudioProcessor(with, new WindowedAnalysis(with, executor), metrics, () -> 0L);
+        AudioProcessor p = new AudioProcessor(with, new WindowedAnalysis(with, executor), metrics, () -> 0L,
+                BrokerContact.ALWAYS);
         p.init(context);
         return p;
     }

@@ -14,6 +14,7 @@ import io.earshot.protocol.EventIds;
 import io.earshot.protocol.SoundEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -313,6 +314,36 @@ class DetectorTopologyTest {
     void anIdleSourceHasItsEventsClosedAndGoesOnWhenItComesBack() {
         try (TopologyHarness h = harness("idle")) {
             IdleSources.check(h, audio, referenceEvents);
+        }
+    }
+
+    @Test
+    void silenceWhileTheBrokerIsAwayDoesNotCountAsIdle() {
+        try (TopologyHarness h = harness("broker-away")) {
+            SoundEvent open = referenceEvents.stream().filter(e -> e.state() == SoundEvent.State.END
+                            && e.onsetSample() > 2 * 16000 && e.offsetSample() < audio.length - 2 * 16000)
+                    .max(java.util.Comparator.comparingLong(e -> e.offsetSample() - e.onsetSample())).orElseThrow();
+            long cut = (open.onsetSample() + open.offsetSample()) / 2 / 1600 * 1600;
+            for (AudioChunk c : TestAudio.chunks("s1", audio, 1600)) {
+                if (c.firstSampleIndex() >= cut) {
+                    break;
+                }
+                h.send("mic-1", c);
+            }
+            Duration idle = h.settings.idleTimeout();
+            h.brokerAway();
+            h.advance(idle.multipliedBy(3));
+            assertTrue(h.eventLog.stream().noneMatch(e -> e.endReason() == SoundEvent.EndReason.IDLE),
+                    "nothing is idle while the broker is away");
+            h.brokerBack();
+            h.advance(h.settings.idleCheckInterval()); // the check that sees it back
+            h.advance(idle.minus(h.settings.idleCheckInterval().multipliedBy(2)));
+            assertTrue(h.eventLog.stream().noneMatch(e -> e.endReason() == SoundEvent.EndReason.IDLE),
+                    "the idle time starts again when the broker is back");
+            h.advance(h.settings.idleCheckInterval().multipliedBy(4));
+            assertTrue(h.eventLog.stream().anyMatch(e -> e.endReason() == SoundEvent.EndReason.IDLE
+                            && e.label().equals(open.label()) && e.onsetSample() == open.onsetSample()),
+                    "closed once the broker has answered for the idle time: " + h.eventLog);
         }
     }
 }

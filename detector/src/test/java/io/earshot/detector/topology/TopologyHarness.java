@@ -44,6 +44,20 @@ final class TopologyHarness implements AutoCloseable {
     final List<FrameScores> scoreLog = new ArrayList<>();
     final List<TestRecord<String, byte[]>> dlqLog = new ArrayList<>();
     private long wallClockMicros = 1_800_000_000_000_000L;
+    private boolean brokerAway;
+    private boolean brokerJustBack;
+    private long brokerBackAtMs = Long.MIN_VALUE;
+    /** The broker as the idle check sees it: {@link #brokerAway()} and {@link #brokerBack()} switch it. */
+    private final BrokerContact broker = nowMs -> {
+        if (brokerAway) {
+            return Long.MAX_VALUE;
+        }
+        if (brokerJustBack) {
+            brokerBackAtMs = nowMs;
+            brokerJustBack = false;
+        }
+        return brokerBackAtMs;
+    };
 
     TopologyHarness(OnnxModel model, Path stateDir) {
         this(model, stateDir, b -> b);
@@ -70,14 +84,14 @@ final class TopologyHarness implements AutoCloseable {
                         return model.runBlocks(in);
                     }, b -> b.frames().length, 1, config.maxBatch(), Duration.ZERO, metrics);
             executor = blocks;
-            topology = DetectorTopology.streaming(settings, blocks, metrics, () -> wallClockMicros);
+            topology = DetectorTopology.streaming(settings, blocks, metrics, () -> wallClockMicros, broker);
         } else {
             BatchingInferenceExecutor<float[][], float[][]> windows = BatchingInferenceExecutor.forWindows(in -> {
                 beforeCall.accept(calls.getAndIncrement());
                 return model.run(in);
             }, 1, config.maxBatch(), Duration.ZERO, metrics);
             executor = windows;
-            topology = DetectorTopology.windowed(settings, windows, metrics, () -> wallClockMicros);
+            topology = DetectorTopology.windowed(settings, windows, metrics, () -> wallClockMicros, broker);
         }
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "detector-test");
@@ -110,6 +124,17 @@ final class TopologyHarness implements AutoCloseable {
 
     void pump() {
         advance(settings.applyInterval());
+    }
+
+    /** The broker goes away: the detector's consumers hear nothing from it. */
+    void brokerAway() {
+        brokerAway = true;
+    }
+
+    /** The broker answers again (from the next idle check on). */
+    void brokerBack() {
+        brokerAway = false;
+        brokerJustBack = true;
     }
 
     /** Lets wall-clock time pass (punctuations run) and collects what was published. */
