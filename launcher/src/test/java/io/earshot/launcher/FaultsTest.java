@@ -60,11 +60,10 @@ import org.junit.jupiter.api.io.TempDir;
  * first two before the detector starts, the rest trickled in at about 60 records a second from the moment the
  * detector has committed its first input, so the fault always lands while audio still arrives.
  *
- * <p>The broker test's detector runs with the default idle timeout (5 s): while the broker is away its
- * consumers complete no fetch, and silence then does not count as idle (ConsumerFetchContact), so the outage
- * must not close any segment. The detectors of the detector-kill test run with 60 s: a killed detector runs
- * no idle check at all, and the restarted one gives open sources a fresh idle period, so there the longer
- * idle time only keeps a slow restart on a loaded machine from counting; an idle source would have its open
+ * <p>Every detector here runs with an idle timeout of 60 s instead of 5 s. The idle check does not count
+ * silence while the detector's consumers complete no fetch (ConsumerFetchContact), but the audio producer
+ * may reconnect up to 10 s after the broker is back (its reconnect backoff), and a source silent for longer
+ * than the idle time after the broker's return has its open
  * segment closed by design, which the uninterrupted run would not do. The logs of the separate JVMs are kept
  * under {@code launcher/target/faults/}.
  */
@@ -165,7 +164,8 @@ class FaultsTest {
 
             publish(kafka, "br.audio", audio.subList(0, HEAD_FILES * chunksPerFile(audio)), 0);
             DetectorConfig config = DetectorConfig.builder(kafka).model(model).topics(Topics.withPrefix("br."))
-                    .applicationId("broker-test").stateDir(dir.resolve("state-br")).build(); // the default idle time
+                    .applicationId("broker-test").stateDir(dir.resolve("state-br"))
+                    .idleTimeout(Duration.ofSeconds(Long.parseLong(IDLE_TIMEOUT_S))).build();
             try (DetectorService detector = DetectorService.start(config, new SimpleMeterRegistry())) {
                 inProcess = detector;
                 awaitCommitted(kafka, "broker-test", 1, null, "broker-1");
