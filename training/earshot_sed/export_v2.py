@@ -1,6 +1,7 @@
 """Export a v2 run (train_otf: windowed CRNN or streaming CRNN) to models/.
 
 Usage: python3 -m earshot_sed.export_v2 RUN --name earshot-sed-v2 [--decoding work/eval-v2/RUN/decoding.json]
+       [--block-frames N] (streaming runs: decision frames per ONNX call)
 Writes models/NAME.onnx, models/NAME.json (manifest; kind streaming or windowed) and golden
 outputs in models/golden/NAME/ for the Java tests (the golden WAVs in models/golden/ are shared).
 """
@@ -72,8 +73,15 @@ def main():
     ap.add_argument("--version", default="2.0.0")
     ap.add_argument("--decoding")
     ap.add_argument("--out", default=str(ROOT / "models"))
+    ap.add_argument("--block-frames", type=int,
+                    help="streaming: decision frames per ONNX call (the trained weights do not depend on it; "
+                         "smaller blocks wait less for a decision, larger ones cost fewer model calls)")
     a = ap.parse_args()
     ckpt = torch.load(RUNS / a.run / "best.pt", map_location="cpu")
+    if a.block_frames:
+        if ckpt["arch"] != "stream":
+            ap.error("--block-frames is for streaming runs")
+        ckpt = dict(ckpt, config=dict(ckpt["config"], block_frames=a.block_frames))
     model = model_from_checkpoint(ckpt)
     model.load_state_dict(ckpt["state"])
     model.eval()

@@ -144,7 +144,7 @@ public final class RealTimeSourcesBench {
                 }
                 long wall = System.nanoTime() - wallAtStart;
                 visible.measuring = false;
-                Map<String, DetectorService.StoreSize> sizes = detector.stateSizes();
+                Map<String, DetectorService.StoreSize> sizes = stateSizesWhenRunning(detector);
                 Map<Long, Long> cpuAtEnd = detectorThreadCpu();
                 long detectorCpu = 0;
                 for (Map.Entry<Long, Long> e : cpuAtEnd.entrySet()) {
@@ -330,6 +330,26 @@ public final class RealTimeSourcesBench {
             }
         }
         return out;
+    }
+
+    /**
+     * The detector's store sizes; a stream thread that is rebalancing (after a stall on this shared
+     * machine fenced its producer) has no queryable stores for a while, so wait for it up to 60 s.
+     */
+    private static Map<String, DetectorService.StoreSize> stateSizesWhenRunning(DetectorService detector)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try {
+                return detector.stateSizes();
+            } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                System.out.println("state stores not queryable yet (" + e.getMessage() + "); waiting");
+                Thread.sleep(1000);
+            }
+        }
     }
 
     private static long processCpuNanos() {
