@@ -46,3 +46,17 @@ def test_state_size_is_what_the_state_holds():
     assert state.shape == (2, m.state_size)
     x, n = padded_input(torch.randn(50, 64), m)
     assert n == 13 and x.shape[0] % 32 == 0 and x.shape[0] >= (n + m.lookahead_frames) * 4
+
+
+@pytest.mark.parametrize("block", [2, 4, 16])
+def test_block_size_does_not_change_the_decisions(block):
+    """export_v2 --block-frames exports trained weights with another block: the same decision frames
+    (the end is padded to whole blocks, which the decisions of real frames never see)."""
+    m8 = _model()
+    other = _model(block_frames=block)
+    other.load_state_dict(m8.state_dict())
+    other.eval()
+    f = torch.randn(301, 64)
+    a, b = blockwise_stream(m8, f), blockwise_stream(other, f)
+    assert a.shape == b.shape
+    assert torch.max(torch.abs(a - b)).item() < 1e-5
