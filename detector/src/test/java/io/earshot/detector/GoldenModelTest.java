@@ -11,42 +11,41 @@ import io.earshot.dsp.features.StreamingFramer;
 import io.earshot.dsp.wav.WavReader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The model as the detector runs it matches the training side's golden outputs (models/golden):
+ * Each windowed model as the detector runs it matches the training side's golden outputs (models/golden):
  * ONNX Runtime Java on the golden model input, and the whole Java path from WAV samples through the
  * streaming log-mel framer into the model.
  */
 class GoldenModelTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static OnnxModel model;
-
-    @BeforeAll
-    static void load() {
-        model = TestModels.load();
-    }
+    private static final GoldenModels MODELS = new GoldenModels();
 
     @AfterAll
     static void close() {
-        if (model != null) {
-            model.close();
-        }
+        MODELS.close();
     }
 
-    static Stream<Path> goldenFiles() throws IOException {
-        return GoldenJson.filesIn(TestModels.repoRoot().resolve("models").resolve("golden"));
+    /** The test model (v1 unless -Dearshot.model) and every other committed windowed model with golden outputs. */
+    static Stream<Arguments> goldenFiles() throws IOException {
+        Path main = TestModels.requireModel();
+        List<Path> models = new ArrayList<>(List.of(main));
+        GoldenModels.committed(false).stream().filter(p -> !p.equals(main)).forEach(models::add);
+        return GoldenModels.pairs(models);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0} {2}")
     @MethodSource("goldenFiles")
-    void onnxRuntimeJavaMatchesTheGoldenFrameProbabilities(Path golden) throws IOException {
+    void onnxRuntimeJavaMatchesTheGoldenFrameProbabilities(String name, Path onnx, Path golden) throws IOException {
+        OnnxModel model = MODELS.model(onnx);
         JsonNode doc = MAPPER.readTree(golden.toFile());
         float[][] input = GoldenJson.matrix(doc.get("input"));
         float[][] want = GoldenJson.matrix(doc.get("frame_probs"));
@@ -54,11 +53,13 @@ class GoldenModelTest {
         GoldenJson.assertClose(want, got, 1e-4, golden.getFileName() + " model on golden input");
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0} {2}")
     @MethodSource("goldenFiles")
-    void wavThroughTheStreamingFramerAndModelMatchesTheGoldenOutput(Path golden) throws IOException {
+    void wavThroughTheStreamingFramerAndModelMatchesTheGoldenOutput(String name, Path onnx, Path golden) throws IOException {
+        OnnxModel model = MODELS.model(onnx);
         JsonNode doc = MAPPER.readTree(golden.toFile());
-        float[] samples = WavReader.readMono(golden.resolveSibling(doc.get("wav").asText()));
+        float[] samples = WavReader.readMono(TestModels.repoRoot().resolve("models").resolve("golden")
+                .resolve(doc.get("wav").asText()));
         assertEquals(doc.get("num_samples").asInt(), samples.length);
         StreamingFramer framer = new StreamingFramer(model.manifest().features());
         List<LogMelFrame> frames = framer.push(0, samples);

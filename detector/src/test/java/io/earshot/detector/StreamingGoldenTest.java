@@ -10,14 +10,14 @@ import io.earshot.dsp.features.LogMelFrame;
 import io.earshot.dsp.features.StreamingFramer;
 import io.earshot.dsp.wav.WavReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -28,33 +28,28 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StreamingGoldenTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static OnnxModel model;
-
-    @BeforeAll
-    static void load() {
-        model = TestModels.loadStreaming();
-    }
+    private static final GoldenModels MODELS = new GoldenModels();
 
     @AfterAll
     static void close() {
-        if (model != null) {
-            model.close();
-        }
+        MODELS.close();
     }
 
-    static Stream<Path> goldenFiles() throws IOException {
-        // models/ keeps each model's outputs in golden/<model>/ (the WAVs are shared); the test resource
-        // keeps them in golden/.
-        Path model = TestModels.streamingModelPath();
-        String stem = model.getFileName().toString().replaceFirst("\\.onnx$", "");
-        Path dir = Files.isDirectory(model.resolveSibling("golden").resolve(stem))
-                ? model.resolveSibling("golden").resolve(stem) : model.resolveSibling("golden");
-        return GoldenJson.filesIn(dir);
+    /**
+     * The streaming test model (random weights, its golden outputs in the test resources; or
+     * -Dearshot.streaming.model) and every committed streaming model of models/ with golden outputs.
+     */
+    static Stream<Arguments> goldenFiles() throws IOException {
+        Path test = TestModels.streamingModelPath();
+        List<Path> models = new ArrayList<>(List.of(test));
+        GoldenModels.committed(true).stream().filter(p -> !p.equals(test)).forEach(models::add);
+        return GoldenModels.pairs(models);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0} {2}")
     @MethodSource("goldenFiles")
-    void javaStreamingOutputMatchesThePythonReference(Path golden) throws IOException {
+    void javaStreamingOutputMatchesThePythonReference(String name, Path onnx, Path golden) throws IOException {
+        OnnxModel model = MODELS.model(onnx);
         JsonNode doc = MAPPER.readTree(golden.toFile());
         float[][] input = GoldenJson.matrix(doc.get("input"));
         float[][] want = GoldenJson.matrix(doc.get("decision_frame_probs"));
