@@ -41,6 +41,11 @@ def normalisation_stats(bank, run_seed, count=200, cfg=SoundscapeConfig()):
     return flat.mean(0), flat.std(0)
 
 
+# "light" keeps what models other microphones and rooms (waveform effects, FilterAugment) and drops the
+# regularisers that slow learning most at this size (SpecAugment masks, mixup).
+AUGMENT_MODES = ("full", "light", "none")
+
+
 class OnTheFlyBatches(torch.utils.data.IterableDataset):
     """Yields (step, features (B, T, 64) normalised, targets (B, T/4, K)) from start_step on."""
 
@@ -49,12 +54,16 @@ class OnTheFlyBatches(torch.utils.data.IterableDataset):
         super().__init__()
         self.split, self.batch, self.run_seed, self.start_step = split, batch, run_seed, start_step
         self.mean, self.std = np.asarray(mean, np.float32), np.asarray(std, np.float32)
-        self.cfg, self.augment = cfg, augment
+        # augment: "full" | "light" | "none" (True / False: full / none, as before the modes)
+        self.augment = {True: "full", False: "none"}.get(augment, augment)
+        if self.augment not in AUGMENT_MODES:
+            raise ValueError(f"augment must be one of {AUGMENT_MODES}: {augment!r}")
+        self.cfg = cfg
         self.tsvs = {k: v for k, v in (("sources_tsv", sources_tsv), ("backgrounds_tsv", backgrounds_tsv)) if v}
 
     def __iter__(self):
         bank = SourceBank.load(self.split, **self.tsvs)
-        fx_e, fx_m = (EventFx(), MixFx()) if self.augment else (None, None)
+        fx_e, fx_m = (EventFx(), MixFx()) if self.augment != "none" else (None, None)
         step = self.start_step
         while True:
             rng = np.random.default_rng(soundscape_seed(self.run_seed, step, "batch"))
@@ -62,10 +71,10 @@ class OnTheFlyBatches(torch.utils.data.IterableDataset):
                   for i in range(self.batch)]
             f = np.stack([e[0] for e in ex])
             t = np.stack([e[1] for e in ex])
-            if self.augment:
+            if self.augment != "none":
                 f = filter_augment(rng, f)
             f = (f - self.mean) / self.std
-            if self.augment:
+            if self.augment == "full":
                 f = spec_augment(rng, f)
                 f, t = mixup(rng, f, t)
             yield step, torch.from_numpy(f.astype(np.float32)), torch.from_numpy(t.astype(np.float32))

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 from .make_dataset import _cpu_seconds
 from .model import CRNN, count_params
-from .onthefly import OnTheFlyBatches, normalisation_stats
+from .onthefly import AUGMENT_MODES, OnTheFlyBatches, normalisation_stats
 from .soundscapes import SourceBank
 from .stream_model import StreamingCRNN
 from .train import average_precision, load_split
@@ -111,7 +111,10 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--val-every", type=int, default=250)
     ap.add_argument("--ema", type=float, default=0.998, help="decay of the weight average that is validated")
-    ap.add_argument("--no-augment", action="store_true", help="ablation: plain on-the-fly mixing")
+    ap.add_argument("--augment", choices=AUGMENT_MODES, default="full",
+                    help="full: waveform (event, room, microphone), FilterAugment, SpecAugment and mixup; "
+                         "light: waveform and FilterAugment only; none: plain on-the-fly mixing")
+    ap.add_argument("--no-augment", action="store_true", help="the same as --augment none")
     ap.add_argument("--branch-from", help="start this run from another run's checkpoint (its step, weights, "
                     "optimiser and history) with this run's --steps as the planned total: an annealed branch of a "
                     "longer run, which itself is left as it was")
@@ -120,6 +123,9 @@ def main():
     ap.add_argument("--sources")
     ap.add_argument("--backgrounds")
     a = ap.parse_args()
+    if a.no_augment:
+        a.augment = "none"
+    a.no_augment = a.augment == "none"
 
     torch.set_num_threads(a.threads)
     out = ROOT / "work" / "runs" / a.name
@@ -129,7 +135,9 @@ def main():
     if a.branch_from and not ckpt_path.exists():
         # the branch's first checkpoint is the other run's, with this run's plan (steps, hence the LR schedule)
         ckpt = torch.load(ROOT / "work" / "runs" / a.branch_from / "ckpt.pt", map_location="cpu")
-        ckpt["args"] = {**ckpt["args"], "steps": a.steps, "branch_from": f"{a.branch_from}@{ckpt['step']}"}
+        # a branch may change the plan and the augmentation (e.g. regularise a run that began without)
+        ckpt["args"] = {**ckpt["args"], "steps": a.steps, "augment": a.augment, "no_augment": a.no_augment,
+                        "branch_from": f"{a.branch_from}@{ckpt['step']}"}
         torch.save(ckpt, ckpt_path)
         if (ROOT / "work" / "runs" / a.branch_from / "best.pt").exists():
             shutil.copy(ROOT / "work" / "runs" / a.branch_from / "best.pt", out / "best.pt")
@@ -137,8 +145,9 @@ def main():
     if ckpt_path.exists():
         ckpt = torch.load(ckpt_path, map_location="cpu")
         saved = ckpt["args"]
+        saved.setdefault("augment", "none" if saved["no_augment"] else "full")   # runs from before --augment
         a.branch_from = saved.get("branch_from")
-        for k in ("arch", "size", "lookahead", "steps", "batch", "lr", "seed", "no_augment"):
+        for k in ("arch", "size", "lookahead", "steps", "batch", "lr", "seed", "augment", "no_augment"):
             if getattr(a, k) != saved[k]:
                 print(f"resume: keeping the run's {k}={saved[k]!r} (asked {getattr(a, k)!r})")
                 setattr(a, k, saved[k])
@@ -166,7 +175,7 @@ def main():
     (out / "stats.json").write_text(json.dumps({"mean": mean.tolist(), "std": std.tolist()}))
 
     x_val, y_val = load_split(a.dataset, "validation", mean, std)
-    data = OnTheFlyBatches("train", a.batch, a.seed, start, mean, std, augment=not a.no_augment,
+    data = OnTheFlyBatches("train", a.batch, a.seed, start, mean, std, augment=a.augment,
                            **{k: v for k, v in tsvs.items() if v})
     loader = torch.utils.data.DataLoader(data, batch_size=None, num_workers=1, prefetch_factor=4,
                                          persistent_workers=False)
