@@ -24,8 +24,13 @@ final class GoldenModels implements AutoCloseable {
 
     private final Map<Path, OnnxModel> loaded = new LinkedHashMap<>();
 
-    /** Pairs of model and golden file, for models of the given kind. */
-    static Stream<Arguments> pairs(List<Path> models) throws IOException {
+    /**
+     * (name, model, golden file) for the given test model and every other committed model of the same kind
+     * with golden outputs.
+     */
+    static Stream<Arguments> pairs(Path testModel, boolean streaming) throws IOException {
+        List<Path> models = new ArrayList<>(List.of(testModel));
+        committed(streaming).stream().filter(p -> !p.equals(testModel)).forEach(models::add);
         List<Arguments> out = new ArrayList<>();
         for (Path model : models) {
             for (Path golden : GoldenJson.filesIn(goldenDir(model)).toList()) {

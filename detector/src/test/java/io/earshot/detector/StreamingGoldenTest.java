@@ -12,7 +12,6 @@ import io.earshot.dsp.wav.WavReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -40,10 +39,7 @@ class StreamingGoldenTest {
      * -Dearshot.streaming.model) and every committed streaming model of models/ with golden outputs.
      */
     static Stream<Arguments> goldenFiles() throws IOException {
-        Path test = TestModels.streamingModelPath();
-        List<Path> models = new ArrayList<>(List.of(test));
-        GoldenModels.committed(true).stream().filter(p -> !p.equals(test)).forEach(models::add);
-        return GoldenModels.pairs(models);
+        return GoldenModels.pairs(TestModels.streamingModelPath(), true);
     }
 
     @ParameterizedTest(name = "{0} {2}")

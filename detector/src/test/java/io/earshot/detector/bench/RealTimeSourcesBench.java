@@ -88,7 +88,8 @@ public final class RealTimeSourcesBench {
             }
             DetectorConfig config = DetectorConfig.builder(kafka).model(model).topics(Topics.defaults()).thresholds(thresholds)
                     .applicationId("bench").stateDir(state).topicPartitions(partitions).maxBatch(maxBatch).maxBatchWait(Duration.ofMillis(maxWaitMs))
-                    .streamThreads(streamThreads).emitLevels(!a.getOrDefault("levels", "true").equals("false")).build();
+                    .streamThreads(streamThreads).emitLevels(!a.getOrDefault("levels", "true").equals("false"))
+                    .emitScores(!a.getOrDefault("scores", "true").equals("false")).build();
             try (DetectorService detector = DetectorService.start(config, registry);
                  KafkaProducer<String, AudioChunk> producer = producer(broker)) {
                 if (!detector.awaitRunning(Duration.ofSeconds(60))) {
