@@ -16,7 +16,11 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.earshot.detector.model.ManifestReader;
+import io.earshot.detector.model.ModelException;
+import io.earshot.detector.model.ModelManifest;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -80,6 +84,12 @@ public final class EvalCommand implements Callable<Integer> {
             description = "The class list (comma-separated). Default: the labels of the ground truth.")
     List<String> classes;
 
+    @Option(names = "--median-filter", paramLabel = "N|LABEL=N,...|MANIFEST.json",
+            description = "With --scores: median-filter the scores before every metric, as the event decoder does "
+                    + "(DCASE post-processing): one odd length N in frames for all classes, per-class lengths "
+                    + "(classes not listed: none), or a model manifest's decoding.median_filter_frames.")
+    String medianFilter;
+
     @Option(names = "--zero-score",
             description = "Precision 0 instead of undefined for a class without detections (DCASE baselines).")
     boolean zeroScore;
@@ -95,6 +105,9 @@ public final class EvalCommand implements Callable<Integer> {
         if (system.scores != null && !operatingPoints.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
                     "--operating-points applies to --detections only (score tables give every operating point)");
+        }
+        if (system.detections != null && medianFilter != null) {
+            throw new ParameterException(spec.commandLine(), "--median-filter applies to --scores only");
         }
         EventTable gt = EventListReader.read(groundTruth);
         Durations files = Durations.read(durations);
@@ -114,12 +127,62 @@ public final class EvalCommand implements Callable<Integer> {
             report = evaluator.evaluateDetections(reference, EventListReader.read(system.detections), ops);
         } else {
             Map<String, ScoreTable> scores = ScoreTableReader.readDirectory(system.scores, files, reference.classes());
-            report = evaluator.evaluateScores(reference, scores, thresholds, system.scores.toString());
+            String description = system.scores.toString();
+            if (medianFilter != null) {
+                Map<String, Integer> windows = medianWindows(medianFilter, reference.classes());
+                scores = ScoreTable.medianFiltered(scores, windows);
+                description += ", median-filtered " + windows;
+            }
+            report = evaluator.evaluateScores(reference, scores, thresholds, description);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.toJsonString() + System.lineSeparator() : ReportTable.render(report));
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /** The median length per class that {@code --median-filter} names (see its description). */
+    private Map<String, Integer> medianWindows(String value, List<String> classes) {
+        Map<String, Integer> windows = new LinkedHashMap<>();
+        String v = value.trim();
+        try {
+            if (v.endsWith(".json")) {
+                ModelManifest manifest = ManifestReader.read(Path.of(v));
+                for (String label : classes) {
+                    int i = manifest.labels().indexOf(label);
+                    if (i < 0) {
+                        throw new ParameterException(spec.commandLine(), "--median-filter: model manifest " + v
+                                + " has no decoding for class " + label);
+                    }
+                    windows.put(label, manifest.decoders().get(i).medianFrames());
+                }
+            } else if (v.contains("=")) {
+                for (String part : v.split(",")) {
+                    String[] kv = part.split("=", 2);
+                    String label = kv[0].trim();
+                    if (!classes.contains(label)) {
+                        throw new ParameterException(spec.commandLine(), "--median-filter: '" + label
+                                + "' is not one of the evaluated classes " + classes);
+                    }
+                    windows.put(label, Integer.parseInt(kv.length == 2 ? kv[1].trim() : ""));
+                }
+            } else {
+                int n = Integer.parseInt(v);
+                classes.forEach(label -> windows.put(label, n));
+            }
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--median-filter: '" + value
+                    + "' is not N, LABEL=N,... or a model manifest (.json)");
+        } catch (ModelException e) {
+            throw new ParameterException(spec.commandLine(), "--median-filter: " + e.getMessage());
+        }
+        windows.forEach((label, n) -> {
+            if (n < 1 || n % 2 == 0) {
+                throw new ParameterException(spec.commandLine(), "--median-filter: the length for " + label
+                        + " must be odd and >= 1, not " + n);
+            }
+        });
+        return windows;
     }
 
     /** Files as given, directories replaced by their .tsv files in name order. */

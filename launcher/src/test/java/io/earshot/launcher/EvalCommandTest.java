@@ -95,6 +95,89 @@ class EvalCommandTest {
         assertEquals("scores", json.get("psds1").get("source").asText());
     }
 
+    /** Scores of a.wav and b.wav on a 0.5-s grid, with one-frame spikes of Dog where nothing sounds. */
+    private Path spikyScores(String name, int dogMedian) throws IOException {
+        Path scores = Files.createDirectory(dir.resolve(name));
+        for (String file : List.of("a", "b")) {
+            double[] dog = new double[20];
+            double[] cat = new double[20];
+            for (int k = 0; k < 20; k++) {
+                double on = k * 0.5;
+                boolean dogSounds = file.equals("a") ? on >= 1 && on < 3 : on >= 2 && on < 4;
+                dog[k] = dogSounds ? 0.9 : (k == 11 || k == 15 ? 0.95 : 0.1);
+                cat[k] = file.equals("a") && on >= 4 && on < 5 ? 0.6 : 0.05;
+            }
+            if (dogMedian > 1) {
+                dog = io.earshot.dsp.decode.MedianFilter.apply(dog, dogMedian);
+            }
+            StringBuilder t = new StringBuilder("onset\toffset\tDog\tCat\n");
+            for (int k = 0; k < 20; k++) {
+                t.append(k * 0.5).append('\t').append(k * 0.5 + 0.5).append('\t').append(dog[k]).append('\t')
+                        .append(cat[k]).append('\n');
+            }
+            Files.writeString(scores.resolve(file + ".tsv"), t);
+        }
+        return scores;
+    }
+
+    @Test
+    void medianFilterScoresAsIfTheTablesHadBeenFiltered() throws IOException {
+        Path raw = spikyScores("raw", 1);
+        Path filtered = spikyScores("filtered", 3);
+        Result plain = run("eval", "--ground-truth", gt.toString(), "--durations", durations.toString(),
+                "--scores", raw.toString(), "--json");
+        Result smoothed = run("eval", "--ground-truth", gt.toString(), "--durations", durations.toString(),
+                "--scores", raw.toString(), "--median-filter", "Dog=3", "--json");
+        Result prefiltered = run("eval", "--ground-truth", gt.toString(), "--durations", durations.toString(),
+                "--scores", filtered.toString(), "--json");
+        Result all = run("eval", "--ground-truth", gt.toString(), "--durations", durations.toString(),
+                "--scores", raw.toString(), "--median-filter", "3", "--json");
+        for (Result r : List.of(plain, smoothed, prefiltered, all)) {
+            assertEquals(0, r.exitCode(), r.err());
+        }
+        JsonNode p = JSON.readTree(plain.out());
+        JsonNode s = JSON.readTree(smoothed.out());
+        JsonNode f = JSON.readTree(prefiltered.out());
+        for (String metric : List.of("psds1", "psds2")) {
+            assertEquals(f.get(metric).get("value").asDouble(), s.get(metric).get("value").asDouble(), 1e-12, metric);
+        }
+        assertEquals(f.get("event_based").get("micro").get("f1").asDouble(),
+                s.get("event_based").get("micro").get("f1").asDouble(), 1e-12);
+        // The spikes were false alarms: filtering them away is a better system at threshold 0.5.
+        assertTrue(s.get("event_based").get("micro").get("f1").asDouble()
+                > p.get("event_based").get("micro").get("f1").asDouble() + 0.1, smoothed.out());
+        assertTrue(s.get("description").asText().contains("median-filtered {Dog=3}"), s.get("description").asText());
+        // Cat's scores are flat enough that a 3-frame filter changes nothing at any threshold.
+        assertEquals(s.get("psds2").get("value").asDouble(),
+                JSON.readTree(all.out()).get("psds2").get("value").asDouble(), 1e-12);
+    }
+
+    @Test
+    void medianFilterMisuseNamesTheProblem() throws IOException {
+        Path raw = spikyScores("raw", 1);
+        String[] base = {"eval", "--ground-truth", gt.toString(), "--durations", durations.toString()};
+        Result detectionsToo = run(concat(base, "--detections", detections.toString(), "--median-filter", "3"));
+        assertEquals(Main.EXIT_USAGE, detectionsToo.exitCode());
+        assertTrue(detectionsToo.err().contains("--median-filter applies to --scores only"), detectionsToo.err());
+        Result even = run(concat(base, "--scores", raw.toString(), "--median-filter", "Dog=4"));
+        assertEquals(Main.EXIT_USAGE, even.exitCode());
+        assertTrue(even.err().contains("the length for Dog must be odd and >= 1, not 4"), even.err());
+        Result unknown = run(concat(base, "--scores", raw.toString(), "--median-filter", "Bird=3"));
+        assertTrue(unknown.err().contains("'Bird' is not one of the evaluated classes [Cat, Dog]"), unknown.err());
+        Result garbage = run(concat(base, "--scores", raw.toString(), "--median-filter", "wide"));
+        assertTrue(garbage.err().contains("'wide' is not N, LABEL=N,... or a model manifest (.json)"), garbage.err());
+        Path manifest = Path.of(System.getProperty("user.dir")).getParent().resolve("models/earshot-sed-v1.json");
+        Result otherLabels = run(concat(base, "--scores", raw.toString(), "--median-filter", manifest.toString()));
+        assertEquals(Main.EXIT_USAGE, otherLabels.exitCode());
+        assertTrue(otherLabels.err().contains("has no decoding for class Cat"), otherLabels.err());
+    }
+
+    private static String[] concat(String[] base, String... more) {
+        String[] out = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, out, base.length, more.length);
+        return out;
+    }
+
     @Test
     void badInputIsOneLineNamingFileAndLine() throws IOException {
         Path bad = Files.write(dir.resolve("bad.tsv"), List.of("a.wav\t1.1\t2.9\tDog", "z.wav\t1\t2\tDog"));

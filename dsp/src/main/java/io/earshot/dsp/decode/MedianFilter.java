@@ -28,6 +28,22 @@ public final class MedianFilter {
         return out;
     }
 
+    /** Filters a whole sequence of doubles (score tables in evaluation), exactly as {@link #apply(float[], int)}. */
+    public static double[] apply(double[] x, int window) {
+        requireOddWindow(window);
+        int half = window / 2;
+        double[] out = new double[x.length];
+        double[] scratch = new double[window];
+        for (int t = 0; t < x.length; t++) {
+            for (int i = 0; i < window; i++) {
+                scratch[i] = x[Math.min(x.length - 1, Math.max(0, t - half + i))];
+            }
+            Arrays.sort(scratch);
+            out[t] = scratch[half];
+        }
+        return out;
+    }
+
     /** Median of {@code values[0, n)} for odd n; reorders the values. */
     static float median(float[] values, int n) {
         if (n == 1) {

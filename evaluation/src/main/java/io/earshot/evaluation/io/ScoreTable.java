@@ -1,6 +1,9 @@
 package io.earshot.evaluation.io;
 
+import io.earshot.dsp.decode.MedianFilter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Frame-level class scores of one audio file (sed_scores_eval's score table): frame k spans
@@ -62,6 +65,32 @@ public final class ScoreTable {
     /** A copy of the scores of one class over all frames. */
     public double[] column(String label) {
         return scores[columnOf(label)].clone();
+    }
+
+    /**
+     * These scores post-processed as the model's event decoder does before its thresholds: per class a
+     * centred median filter of odd length (nearest edges, {@link MedianFilter}), over the frames in
+     * order. Classes not in {@code windowByLabel} are left as they are; a label the table does not have
+     * is an error.
+     */
+    public ScoreTable medianFiltered(Map<String, Integer> windowByLabel) {
+        double[][] out = new double[scores.length][];
+        for (int c = 0; c < scores.length; c++) {
+            out[c] = scores[c];
+        }
+        windowByLabel.forEach((label, window) -> {
+            int c = columnOf(label);
+            out[c] = MedianFilter.apply(scores[c], window);
+        });
+        return new ScoreTable(file, onsets, offsets, classes, out);
+    }
+
+    /** {@link #medianFiltered} of every table, in map order. */
+    public static Map<String, ScoreTable> medianFiltered(Map<String, ScoreTable> tables,
+                                                        Map<String, Integer> windowByLabel) {
+        Map<String, ScoreTable> out = new LinkedHashMap<>();
+        tables.forEach((file, table) -> out.put(file, table.medianFiltered(windowByLabel)));
+        return out;
     }
 
     /**
