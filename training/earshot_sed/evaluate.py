@@ -64,9 +64,16 @@ def write_detections(probs_by_file, params, path, duration=10.0):
                 f.write(f"{name}\t{on:.3f}\t{off:.3f}\t{label}\n")
 
 
-def earshot_eval(gt, durations, scores_dir, detections, out_json):
+def median_filter_spec(params):
+    """`earshot eval --median-filter` argument for a decoding's per-class median lengths."""
+    return ",".join(f"{l}={params['median_filter_frames'][l]}" for l in LABELS)
+
+
+def earshot_eval(gt, durations, scores_dir, detections, out_json, params=None):
     """Metrics from `./earshot eval` (the project's one metrics implementation) when the launcher
-    is built; otherwise from the evaluation module's jar through tools/Evaluate.java."""
+    is built; otherwise from the evaluation module's jar through tools/Evaluate.java. With decoding
+    params, also the scores post-processed by their median filters ("scores_median_filtered": PSDS as
+    the DCASE baselines report it, on the posteriors the events are cut from)."""
     launcher = ROOT / "launcher" / "target" / "earshot-launcher-0.1.0-SNAPSHOT.jar"
     if launcher.exists():
         common = ["--json", "--ground-truth", str(gt), "--durations", str(durations),
@@ -75,8 +82,14 @@ def earshot_eval(gt, durations, scores_dir, detections, out_json):
                                                       check=True, capture_output=True, text=True).stdout)
         out = {"tool": "earshot eval", "scores": run(["--scores", str(scores_dir)]),
                "detections": run(["--detections", str(detections)])}
+        if params is not None:
+            out["scores_median_filtered"] = run(["--scores", str(scores_dir),
+                                                 "--median-filter", median_filter_spec(params)])
         Path(out_json).write_text(json.dumps(out, indent=1))
         print(f"earshot eval: PSDS1 {out['scores']['psds1']['value']:.4f} PSDS2 {out['scores']['psds2']['value']:.4f}")
+        if params is not None:
+            mf = out["scores_median_filtered"]
+            print(f"  median-filtered scores: PSDS1 {mf['psds1']['value']:.4f} PSDS2 {mf['psds2']['value']:.4f}")
         return out
     return java_metrics(gt, durations, scores_dir, detections, out_json)
 

@@ -99,7 +99,23 @@ def evaluate(name, dataset, splits=("test", "id_test", "test_v1clean")):
         write_score_tables(probs, out / split / "scores")
         write_detections(probs, params, out / split / "detections.tsv")
         result[split] = earshot_eval(d / "strong.tsv", d / "durations.tsv", out / split / "scores",
-                                     out / split / "detections.tsv", out / split / "metrics.json")
+                                     out / split / "detections.tsv", out / split / "metrics.json", params)
+    (out / "summary.json").write_text(json.dumps(result, indent=1))
+    return result
+
+
+def rescore(name, dataset):
+    """Re-run `./earshot eval` on an evaluation's saved score tables and detections (no model needed),
+    adding what newer versions of earshot_eval compute (e.g. the median-filtered scores)."""
+    out = WORK / "eval-v2" / name
+    result = json.loads((out / "summary.json").read_text())
+    params = json.loads((out / "decoding.json").read_text())
+    for split in ("test", "id_test", "test_v1clean"):
+        d = Path(dataset) / split
+        if split in result and (out / split / "scores").exists():
+            print(f"{name} {split}:", flush=True)
+            result[split] = earshot_eval(d / "strong.tsv", d / "durations.tsv", out / split / "scores",
+                                         out / split / "detections.tsv", out / split / "metrics.json", params)
     (out / "summary.json").write_text(json.dumps(result, indent=1))
     return result
 
@@ -124,10 +140,14 @@ def main():
     ap.add_argument("--shift", action="store_true",
                     help="only the shift consistency of runs already evaluated (work/eval-v2/NAME/shift.json)")
     ap.add_argument("--shift-clips", type=int, default=100)
+    ap.add_argument("--rescore", action="store_true",
+                    help="only re-run ./earshot eval on the saved score tables and detections of NAME")
     a = ap.parse_args()
     for n in a.names:
         if a.shift:
             shift(n, a.dataset, a.shift_clips)
+        elif a.rescore:
+            rescore(n, a.dataset)
         else:
             evaluate(n, a.dataset, tuple(a.splits.split(",")))
 

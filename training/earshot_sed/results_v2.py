@@ -23,14 +23,17 @@ def overall(names):
     out = []
     for split, title in SPLITS:
         out += [f"**{title}**", "",
-                "| model | PSDS1 | PSDS2 | event F1 macro | event F1 micro | segment F1 macro |",
-                "|---|---|---|---|---|---|"]
+                "| model | PSDS1 | PSDS2 | PSDS1 median-filtered | PSDS2 median-filtered | event F1 macro | "
+                "event F1 micro | segment F1 macro |",
+                "|---|---|---|---|---|---|---|---|"]
         for n in names:
             m = _summary(n).get(split)
             if not m:
                 continue
             s, d = m["scores"], m["detections"]
-            out.append(f"| {n} | {s['psds1']['value']:.3f} | {s['psds2']['value']:.3f} | "
+            mf = m.get("scores_median_filtered")
+            mf_cells = (f"{mf['psds1']['value']:.3f} | {mf['psds2']['value']:.3f}" if mf else "- | -")
+            out.append(f"| {n} | {s['psds1']['value']:.3f} | {s['psds2']['value']:.3f} | {mf_cells} | "
                        f"{d['event_based']['macro']['f1']:.3f} | {d['event_based']['micro']['f1']:.3f} | "
                        f"{d['segment_based']['macro']['f1']:.3f} |")
         out.append("")
