@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -93,10 +94,30 @@ class MqttBridgeTest {
         final MqttClient client;
 
         Watcher(String uri, MqttConnectOptions options) throws Exception {
-            client = new MqttClient(uri, "watcher-" + System.nanoTime(), new MemoryPersistence());
-            client.connect(options);
-            client.subscribe("#", 1, (topic, m) -> messages.add(
-                    new Received(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.isRetained())));
+            client = connected(uri, options);
+        }
+
+        /**
+         * The watcher stands in for a subscriber such as Home Assistant, which reconnects: on a loaded machine
+         * the broker has been seen to drop a connection during CONNECT / SUBSCRIBE (Paho: "Connection lost"),
+         * which says nothing about the bridge under test, so the watcher tries again before any test step.
+         */
+        private MqttClient connected(String uri, MqttConnectOptions options) throws Exception {
+            for (int attempt = 1; ; attempt++) {
+                MqttClient c = new MqttClient(uri, "watcher-" + System.nanoTime(), new MemoryPersistence());
+                try {
+                    c.connect(options);
+                    c.subscribe("#", 1, (topic, m) -> messages.add(
+                            new Received(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.isRetained())));
+                    return c;
+                } catch (MqttException e) {
+                    c.close(true);
+                    if (attempt == 5 || e.getReasonCode() != MqttException.REASON_CODE_CONNECTION_LOST) {
+                        throw e;
+                    }
+                    Thread.sleep(200L * attempt);
+                }
+            }
         }
 
         Watcher(String uri) throws Exception {
