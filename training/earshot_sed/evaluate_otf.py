@@ -4,7 +4,8 @@ Usage: python3 -m earshot_sed.evaluate_otf [--dataset work/dataset-v2] NAME [NAM
 NAME is a run (work/runs/NAME/best.pt) or an exported windowed model (models/NAME.json, scored
 with ONNX Runtime Java through tools/OnnxPredict.java, e.g. earshot-sed-v1 as the baseline).
 Per NAME writes work/eval-v2/NAME/: decoding.json (tuned on the cross-source validation split),
-and per test split (test = cross-source, id_test = in-distribution) score tables, detections and
+and per test split (test = cross-source, id_test = in-distribution, test_v1clean and test_unheard =
+audio v1 did not train on either) score tables, detections and
 metrics.json from `./earshot eval`.
 """
 import argparse
@@ -80,7 +81,19 @@ def split_probs(sc, dataset, split):
     return dict(zip(_names(d), p))
 
 
-def evaluate(name, dataset, splits=("test", "id_test", "test_v1clean")):
+TEST_SPLITS = ("test", "id_test", "test_v1clean", "test_unheard")
+
+
+def _score_split(sc, dataset, split, params, out):
+    d = Path(dataset) / split
+    probs = split_probs(sc, dataset, split)
+    write_score_tables(probs, out / split / "scores")
+    write_detections(probs, params, out / split / "detections.tsv")
+    return earshot_eval(d / "strong.tsv", d / "durations.tsv", out / split / "scores",
+                        out / split / "detections.tsv", out / split / "metrics.json", params)
+
+
+def evaluate(name, dataset, splits=TEST_SPLITS):
     torch.set_num_threads(2)
     sc = scorer(name)
     out = WORK / "eval-v2" / name
@@ -92,14 +105,25 @@ def evaluate(name, dataset, splits=("test", "id_test", "test_v1clean")):
     (out / "decoding.json").write_text(json.dumps(params, indent=1))
     result = {"name": name, "step": sc.step, "streaming": sc.streaming, "validation_event_f1": val_f1}
     for split in splits:
-        d = Path(dataset) / split
-        if not d.exists():
-            continue
-        probs = split_probs(sc, dataset, split)
-        write_score_tables(probs, out / split / "scores")
-        write_detections(probs, params, out / split / "detections.tsv")
-        result[split] = earshot_eval(d / "strong.tsv", d / "durations.tsv", out / split / "scores",
-                                     out / split / "detections.tsv", out / split / "metrics.json", params)
+        if (Path(dataset) / split).exists():
+            result[split] = _score_split(sc, dataset, split, params, out)
+    (out / "summary.json").write_text(json.dumps(result, indent=1))
+    return result
+
+
+def add_splits(name, dataset, splits):
+    """Score an evaluated NAME on more splits with the decoding it was tuned to (no re-tuning), adding
+    them to its summary.json: a split made after the model was evaluated (e.g. test_unheard)."""
+    torch.set_num_threads(2)
+    sc = scorer(name)
+    out = WORK / "eval-v2" / name
+    result = json.loads((out / "summary.json").read_text())
+    params = json.loads((out / "decoding.json").read_text())
+    for split in splits:
+        if not (Path(dataset) / split).exists():
+            raise SystemExit(f"{dataset}/{split}: no such split (make_dataset makes it)")
+        print(f"{name} {split}:", flush=True)
+        result[split] = _score_split(sc, dataset, split, params, out)
     (out / "summary.json").write_text(json.dumps(result, indent=1))
     return result
 
@@ -110,7 +134,7 @@ def rescore(name, dataset):
     out = WORK / "eval-v2" / name
     result = json.loads((out / "summary.json").read_text())
     params = json.loads((out / "decoding.json").read_text())
-    for split in ("test", "id_test", "test_v1clean"):
+    for split in TEST_SPLITS:
         d = Path(dataset) / split
         if split in result and (out / split / "scores").exists():
             print(f"{name} {split}:", flush=True)
@@ -136,7 +160,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("names", nargs="+")
     ap.add_argument("--dataset", default=str(WORK / "dataset-v2"))
-    ap.add_argument("--splits", default="test,id_test,test_v1clean")
+    ap.add_argument("--splits", default=",".join(TEST_SPLITS))
+    ap.add_argument("--add", action="store_true",
+                    help="only score --splits for runs already evaluated, with their saved decoding")
     ap.add_argument("--shift", action="store_true",
                     help="only the shift consistency of runs already evaluated (work/eval-v2/NAME/shift.json)")
     ap.add_argument("--shift-clips", type=int, default=100)
@@ -148,6 +174,8 @@ def main():
             shift(n, a.dataset, a.shift_clips)
         elif a.rescore:
             rescore(n, a.dataset)
+        elif a.add:
+            add_splits(n, a.dataset, tuple(a.splits.split(",")))
         else:
             evaluate(n, a.dataset, tuple(a.splits.split(",")))
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from .audio_io import to_pcm16, write_wav
 from .features import logmel, num_frames, num_output_frames
+from .subset import without_v1_sources
 from .soundscapes import (DATA, SoundscapeConfig, SourceBank, frame_targets, generate,
                           write_strong_tsv, write_weak_tsv)
 
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SPLIT_SEEDS = {"train": 1, "validation": 2, "test": 3}
 # v2's in-distribution test (groups of the training packages held out; see data/splits.md).
 # Kept apart from SPLIT_SEEDS so v1's recipe hash is unchanged.
-EXTRA_SPLIT_SEEDS = {"id_test": 4}
+EXTRA_SPLIT_SEEDS = {"id_test": 4, "test_unheard": 5}
 _BANK = {}
 
 
@@ -37,10 +38,16 @@ def soundscape_seed(split, i):
     return {**SPLIT_SEEDS, **EXTRA_SPLIT_SEEDS}[split] * 1_000_000 + i
 
 
+def load_bank(split):
+    if split == "test_unheard":  # the cross-source test packages, less every file v1 trained on
+        return without_v1_sources(SourceBank.load("test"), split)
+    return SourceBank.load(split)
+
+
 def _work(args):
     split, i, audio_dir = args
     if split not in _BANK:
-        _BANK[split] = SourceBank.load(split)
+        _BANK[split] = load_bank(split)
     mix, events, bg, _ = generate(soundscape_seed(split, i), _BANK[split], SoundscapeConfig())
     # Features come from the 16-bit quantised signal, exactly what a WAV reader will see.
     pcm = to_pcm16(mix)
@@ -120,13 +127,17 @@ def main():
     ap.add_argument("--validation", type=int, default=500)
     ap.add_argument("--test", type=int, default=500)
     ap.add_argument("--id-test", type=int, default=0, help="v2: in-distribution test soundscapes")
+    ap.add_argument("--unheard-test", type=int, default=0,
+                    help="v2: soundscapes mixed from the test packages less v1's training files (test_unheard)")
     ap.add_argument("--out", default=str(ROOT / "work" / "dataset"))
     ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args()
     t0 = time.time()
-    for split in ("validation", "test", "id_test", "train"):
-        if getattr(a, split) > 0:
-            make_split(split, getattr(a, split), a.out, a.workers)
+    requested = {"validation": a.validation, "test": a.test, "id_test": a.id_test,
+              "test_unheard": a.unheard_test, "train": a.train}
+    for split, count in requested.items():
+        if count > 0:
+            make_split(split, count, a.out, a.workers)
     if a.train == 0:  # v2: training data is mixed on the fly; only the fixed splits are files
         return
     train = np.load(Path(a.out) / "train" / "features.npy", mmap_mode="r")

@@ -12,6 +12,7 @@ from .results import G_CO2E_PER_KWH, WATTS_PER_CORE
 
 WORK = Path(__file__).resolve().parents[1] / "work"
 SPLITS = (("test", "cross-source test"), ("test_v1clean", "cross-source test, v1-clean subset"),
+          ("test_unheard", "unheard test (400 soundscapes from the test packages less v1's training files)"),
           ("id_test", "in-distribution test"))
 
 
