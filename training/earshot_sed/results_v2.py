@@ -48,8 +48,10 @@ def per_class(names, split="test"):
         cells = []
         for n in names:
             m = _summary(n)[split]
-            cells.append(f"{m['scores']['psds1']['single_class'][label]:.3f}")
-            cells.append(f"{m['detections']['event_based']['class_wise'][label]['f1']:.3f}")
+            psds1 = m['scores']['psds1']['single_class'].get(label)  # absent: no such event in the split
+            f1 = m['detections']['event_based']['class_wise'].get(label, {}).get('f1')
+            cells.append("-" if psds1 is None else f"{psds1:.3f}")
+            cells.append("-" if f1 is None else f"{f1:.3f}")
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     return out
 
@@ -84,6 +86,9 @@ def runs(names):
 
 def main(names):
     lines = ["### Overall", ""] + overall(names) + ["### Per class (cross-source test)", ""] + per_class(names)
+    unheard = [n for n in names if "test_unheard" in _summary(n)]
+    if unheard:
+        lines += ["", "### Per class (unheard test)", ""] + per_class(unheard, "test_unheard")
     lines += ["", "### Training runs", ""] + runs([n for n in names if (WORK / "runs" / n).exists()])
     print("\n".join(lines))
 
