@@ -1,11 +1,19 @@
 """Tune per-class decoding (thresholds, median filter) on the validation split.
 
+As a command it tunes on the frame score tables the detector itself wrote for the validation audio
+(`earshot demo --keep-data ... --audio work/dataset-v2/validation/audio`, then out/scores/), so the
+thresholds fit the probabilities as deployed (the model's windows and overlap averaging), not whole clips:
+  python3 -m earshot_sed.tune SCORES_DIR --ground-truth work/dataset-v2/validation/strong.tsv --out decoding.json
+
 Objective: per-class event-based F1 (onset collar 200 ms, offset collar max(200 ms, 20 % of the
 reference length), one-to-one matching), the same criterion as the reported metric. Classes are
 independent, so each class picks its own parameters.
 """
+import argparse
 import csv
+import json
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 
@@ -24,6 +32,26 @@ def read_strong(path):
     with open(path) as f:
         for row in csv.DictReader(f, delimiter="\t"):
             out[row["filename"]].append((float(row["onset"]), float(row["offset"]), row["event_label"]))
+    return out
+
+
+def read_score_tables(scores_dir):
+    """Score tables (sed_scores_eval layout: onset, offset, one column per class) -> {audio file name:
+    probabilities [frames, classes]}. The table of `x.wav` is `x.wav.tsv` (the detector's sink) or `x.tsv`
+    (evaluate.write_score_tables); rows must be the model's output frames from frame 0 on."""
+    out = {}
+    for path in sorted(Path(scores_dir).glob("*.tsv")):
+        with open(path) as f:
+            header = f.readline().rstrip("\n").split("\t")
+        if header[2:] != list(LABELS):
+            raise ValueError(f"{path}: classes {header[2:]} are not the model's {list(LABELS)}")
+        rows = np.loadtxt(path, delimiter="\t", skiprows=1, ndmin=2)
+        if len(rows) > 1 and not np.allclose(rows[1:, 0], [frame_time(j) for j in range(1, len(rows))], atol=1e-4):
+            raise ValueError(f"{path}: rows are not consecutive output frames from frame 0")
+        name = path.name[:-len(".tsv")]
+        out[name if name.endswith(".wav") else name + ".wav"] = rows[:, 2:]
+    if not out:
+        raise ValueError(f"{scores_dir}: no score tables (*.tsv)")
     return out
 
 
@@ -131,3 +159,24 @@ def _events_by_file(smoothed_by_file, on, off, duration):
             lst.append([t0[i], t1[i]])
         merged_t1 = t1[i]
     return {n: [(a, b) for a, b in ev if b - a >= MIN_DURATION_S] for n, ev in out.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description="tune decoding on score tables the detector wrote")
+    ap.add_argument("scores", help="directory of score tables (one per audio file)")
+    ap.add_argument("--ground-truth", required=True, help="strong labels (DCASE tsv) of the same audio")
+    ap.add_argument("--out", required=True, help="decoding.json to write (export_v2 --decoding)")
+    ap.add_argument("--medians", default=",".join(map(str, MEDIAN)), help="median filter lengths to try")
+    a = ap.parse_args()
+    probs = read_score_tables(a.scores)
+    refs = read_strong(a.ground_truth)
+    missing = sorted(set(refs) - set(probs))
+    if missing:
+        raise SystemExit(f"{a.scores}: no score table for {len(missing)} labelled files, e.g. {missing[0]}")
+    params, f1 = tune(probs, refs, medians=tuple(int(m) for m in a.medians.split(",")))
+    Path(a.out).write_text(json.dumps(params, indent=1))
+    print(f"{len(probs)} files; mean validation event F1 {np.mean(list(f1.values())):.3f}; wrote {a.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -31,3 +31,45 @@ def test_events_use_output_frame_times_merge_gaps_and_drop_short_ones():
     events = decode(probs, params, duration=10.0)
     assert events == [(round(frame_time(2), 3), round(frame_time(10), 3), "Alarm")]
     assert frame_time(0) == 0.024 and frame_time(1) == 0.088
+
+
+def _write_table(path, probs, first_onset=0.0):
+    rows = ["onset\toffset\t" + "\t".join(LABELS)]
+    for j, p in enumerate(probs):
+        on = first_onset if j == 0 else frame_time(j)
+        rows.append(f"{on:.6f}\t{frame_time(j + 1):.6f}\t" + "\t".join(f"{v:.6f}" for v in p))
+    path.write_text("\n".join(rows) + "\n")
+
+
+def test_decoding_tunes_on_the_detectors_own_score_tables(tmp_path):
+    from earshot_sed.tune import read_score_tables, tune
+
+    k = LABELS.index("Speech")
+    refs = {}
+    for i in range(3):
+        p = np.full((156, len(LABELS)), 0.05)
+        a = 20 + 30 * i
+        p[a:a + 40, k] = 0.45  # an event the default 0.5 threshold would miss
+        _write_table(tmp_path / f"clip{i}.wav.tsv", p, first_onset=0.024)
+        refs[f"clip{i}.wav"] = [(frame_time(a), frame_time(a + 40), "Speech")]
+    probs = read_score_tables(tmp_path)
+    assert sorted(probs) == ["clip0.wav", "clip1.wav", "clip2.wav"]
+    assert probs["clip1.wav"].shape == (156, len(LABELS)) and probs["clip1.wav"][60, k] == 0.45
+    params, f1 = tune(probs, refs, log=lambda *_: None)
+    assert f1["Speech"] == 1.0 and params["threshold_on"]["Speech"] < 0.45
+
+
+def test_score_tables_of_another_model_or_with_gaps_are_refused(tmp_path):
+    import pytest
+    from earshot_sed.tune import read_score_tables
+
+    p = np.zeros((10, len(LABELS)))
+    _write_table(tmp_path / "a.wav.tsv", p)
+    text = (tmp_path / "a.wav.tsv").read_text()
+    (tmp_path / "a.wav.tsv").write_text(text.replace("Typing", "Cough", 1))
+    with pytest.raises(ValueError, match="classes"):
+        read_score_tables(tmp_path)
+    lines = text.splitlines()
+    (tmp_path / "a.wav.tsv").write_text("\n".join(lines[:4] + lines[5:]) + "\n")  # one frame missing
+    with pytest.raises(ValueError, match="consecutive"):
+        read_score_tables(tmp_path)
