@@ -88,6 +88,9 @@ def main():
     mean, std = ckpt["mean"], ckpt["std"]
     decoding = json.loads(Path(a.decoding).read_text()) if a.decoding else default_params()
     training = training_record(a.run, ckpt, model)
+    if a.decoding:  # where the decoding came from (e.g. tuned on the detector's own validation scores)
+        src = Path(a.decoding).resolve()
+        training["decoding_file"] = str(src.relative_to(ROOT)) if src.is_relative_to(ROOT) else src.name
     out = Path(a.out)
     if isinstance(model, StreamingCRNN):
         path = export_stream.export(model, mean, std, decoding, training, out, a.name, a.version)
