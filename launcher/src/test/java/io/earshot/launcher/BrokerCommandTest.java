@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -39,8 +41,7 @@ class BrokerCommandTest {
         try (Admin admin = Admin.create(props)) {
             admin.createTopics(List.of(new NewTopic("earshot.audio", java.util.Optional.empty(), java.util.Optional.empty())))
                     .all().get(30, TimeUnit.SECONDS);
-            int partitions = admin.describeTopics(List.of("earshot.audio")).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get("earshot.audio").partitions().size();
+            int partitions = partitionsOnceKnown(admin, "earshot.audio");
             assertEquals(3, partitions, "--broker-property reaches the broker");
         }
         assertTrue(out.toString().contains("Kafka broker listening on " + running.bootstrapServers()), out.toString());
@@ -50,5 +51,23 @@ class BrokerCommandTest {
         assertTrue(out.toString().contains("Kafka broker stopped."), out.toString());
         assertTrue(Files.exists(dataDir.resolve("cluster.id")), "the data dir is kept for the next start");
         assertTrue(Files.exists(dataDir.resolve("kraft/meta.properties")));
+    }
+
+    /** The topic's partition count once the broker's metadata has it: right after createTopics a loaded
+     *  machine may still answer UnknownTopicOrPartition for a moment. */
+    private static int partitionsOnceKnown(Admin admin, String topic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 }
