@@ -6,6 +6,7 @@ import io.earshot.detector.scoring.LabelTransition;
 import io.earshot.detector.scoring.ScoredBlock;
 import io.earshot.detector.state.SourceStream;
 import io.earshot.dsp.features.FramerState;
+import io.earshot.dsp.features.LogMelExtractor;
 import io.earshot.dsp.features.LogMelFrame;
 import io.earshot.dsp.features.LogMelSpec;
 import io.earshot.dsp.features.StreamingFramer;
@@ -61,8 +62,15 @@ final class AudioProcessor implements Processor<String, byte[], String, Object>,
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, SourceStream> streams;
-    /** Live framers by source, so a chunk does not rebuild the FFT plan; the store holds their snapshots. */
+    /** Live framers by source, so a chunk does not rebuild its framer; the store holds their snapshots. */
     private final Map<String, StreamingFramer> framers = new HashMap<>();
+    /**
+     * One extractor for all of this processor's framers (they run on its thread only) instead of one per
+     * source: about 40 KB less heap per source (window, FFT tables, filters, scratch), and 300 sources'
+     * copies no longer evict each other from the cache (about 1.1x faster features, LogMelCpuTimeBench
+     * with 300 sources).
+     */
+    private final LogMelExtractor extractor;
     /** Wall-clock time (ms) of the last chunk of every source whose segment is open, oldest first. */
     private final LinkedHashMap<String, Long> lastHeard = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -74,6 +82,7 @@ final class AudioProcessor implements Processor<String, byte[], String, Object>,
         this.metrics = metrics;
         this.nowMicros = nowMicros;
         this.spec = settings.manifest().features();
+        this.extractor = new LogMelExtractor(spec);
         this.records = new EventRecords(settings.manifest());
         this.settingsKey = settings.stateKey();
     }
@@ -218,7 +227,8 @@ final class AudioProcessor implements Processor<String, byte[], String, Object>,
             if (skip < samples.length) {
                 StreamingFramer framer = framers.get(source);
                 if (framer == null) {
-                    framer = framerState.started() ? StreamingFramer.restore(spec, framerState) : new StreamingFramer(spec);
+                    framer = framerState.started() ? StreamingFramer.restore(spec, framerState, extractor)
+                            : new StreamingFramer(spec, extractor);
                     framers.put(source, framer);
                 }
                 float[] part = skip == 0 ? samples : Arrays.copyOfRange(samples, skip, samples.length);

@@ -15,8 +15,12 @@ import java.util.OptionalLong;
  * must start exactly where the previous one ended, otherwise {@link NonContiguousInputException}
  * names the expected and the received index and the framer is left unchanged.
  *
- * <p><b>Not thread-safe</b> (it owns a {@link LogMelExtractor}); use one framer per stream. Its state
- * round-trips through {@link #snapshot()} / {@link #restore(LogMelSpec, FramerState)} exactly.
+ * <p><b>Not thread-safe</b> (it uses a {@link LogMelExtractor}'s scratch buffers); use one framer per
+ * stream. Framers used by one thread may share one extractor ({@link #StreamingFramer(LogMelSpec,
+ * LogMelExtractor)}): a frame is computed within one {@link #push} call, so nothing is left in the
+ * extractor between calls, and with hundreds of streams one extractor's window, FFT tables and filters
+ * stay in the CPU cache instead of hundreds of copies evicting each other. Its state round-trips
+ * through {@link #snapshot()} / {@link #restore(LogMelSpec, FramerState)} exactly.
  */
 public final class StreamingFramer {
 
@@ -33,7 +37,7 @@ public final class StreamingFramer {
         this(spec, new LogMelExtractor(spec));
     }
 
-    /** A framer that uses the given extractor (which it then owns: do not share it with another thread). */
+    /** A framer that uses the given extractor (share it only with framers used by the same thread). */
     public StreamingFramer(LogMelSpec spec, LogMelExtractor extractor) {
         if (!extractor.spec().equals(spec)) {
             throw new IllegalArgumentException("extractor was built for a different spec");
@@ -45,7 +49,12 @@ public final class StreamingFramer {
 
     /** Resumes a stream from a {@link #snapshot()}. */
     public static StreamingFramer restore(LogMelSpec spec, FramerState state) {
-        StreamingFramer framer = new StreamingFramer(spec);
+        return restore(spec, state, new LogMelExtractor(spec));
+    }
+
+    /** Resumes a stream from a {@link #snapshot()}, computing with the given extractor (see the class notes). */
+    public static StreamingFramer restore(LogMelSpec spec, FramerState state, LogMelExtractor extractor) {
+        StreamingFramer framer = new StreamingFramer(spec, extractor);
         float[] pending = state.pending();
         if (state.started()) {
             long pendingStart = state.nextSampleIndex() - pending.length;

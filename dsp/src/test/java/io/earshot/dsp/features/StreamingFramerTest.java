@@ -69,6 +69,42 @@ class StreamingFramerTest {
     }
 
     @Test
+    void framersSharingOneExtractorGiveTheFramesOfSeparateOnes() {
+        // Three streams pushed in turn, as the detector's stream thread sees its sources, through one
+        // extractor (one restored mid-stream): each gets bit-identical frames to a framer of its own.
+        float[][] signals = {SIGNAL, LogMelExtractorTest.noisyTones(16000 + 333, 8), LogMelExtractorTest.noisyTones(9000, 2)};
+        LogMelExtractor shared = new LogMelExtractor(SPEC);
+        StreamingFramer[] framers = new StreamingFramer[signals.length];
+        List<List<LogMelFrame>> got = new ArrayList<>();
+        for (int s = 0; s < signals.length; s++) {
+            framers[s] = new StreamingFramer(SPEC, shared);
+            got.add(new ArrayList<>());
+        }
+        int[] pos = new int[signals.length];
+        for (int round = 0; ; round++) {
+            boolean any = false;
+            for (int s = 0; s < signals.length; s++) {
+                int n = Math.min(signals[s].length - pos[s], 1000 + 137 * s);
+                if (n <= 0) {
+                    continue;
+                }
+                any = true;
+                got.get(s).addAll(framers[s].push(pos[s], Arrays.copyOfRange(signals[s], pos[s], pos[s] + n)));
+                pos[s] += n;
+            }
+            if (round == 5) {
+                framers[1] = StreamingFramer.restore(SPEC, framers[1].snapshot(), shared);
+            }
+            if (!any) {
+                break;
+            }
+        }
+        for (int s = 0; s < signals.length; s++) {
+            assertSameFrames(new StreamingFramer(SPEC).push(0, signals[s]), got.get(s), "stream " + s + " with a shared extractor");
+        }
+    }
+
+    @Test
     void snapshotAndRestoreMidStreamGiveIdenticalOutput() {
         List<LogMelFrame> whole = new StreamingFramer(SPEC).push(0, SIGNAL);
         Random rnd = new Random(9);
