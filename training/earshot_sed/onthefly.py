@@ -46,12 +46,30 @@ def normalisation_stats(bank, run_seed, count=200, cfg=SoundscapeConfig()):
 AUGMENT_MODES = ("full", "light", "none")
 
 
+def random_crops(rng, f, t, crop_frames, time_pooling=4):
+    """One crop of crop_frames input frames per example, at a random start on the model's output grid
+    (a multiple of time_pooling input frames), so the targets are cut at the same instants:
+    training on the window the detector will run (e.g. 4 s) instead of the whole 10-s soundscape."""
+    if crop_frames % time_pooling:
+        raise ValueError(f"crop_frames must be a multiple of {time_pooling}, got {crop_frames}")
+    n_out = crop_frames // time_pooling
+    last = (f.shape[1] - crop_frames) // time_pooling
+    if last < 0:
+        raise ValueError(f"crop of {crop_frames} frames is longer than the {f.shape[1]}-frame soundscapes")
+    starts = rng.integers(0, last + 1, size=f.shape[0])
+    fc = np.stack([f[i, s * time_pooling:s * time_pooling + crop_frames] for i, s in enumerate(starts)])
+    tc = np.stack([t[i, s:s + n_out] for i, s in enumerate(starts)])
+    return fc, tc
+
+
 class OnTheFlyBatches(torch.utils.data.IterableDataset):
-    """Yields (step, features (B, T, 64) normalised, targets (B, T/4, K)) from start_step on."""
+    """Yields (step, features (B, T, 64) normalised, targets (B, T/4, K)) from start_step on; with
+    crop_frames, T = crop_frames (one random crop of each soundscape, see random_crops)."""
 
     def __init__(self, split, batch, run_seed, start_step, mean, std, cfg=SoundscapeConfig(),
-                 augment=True, sources_tsv=None, backgrounds_tsv=None):
+                 augment=True, sources_tsv=None, backgrounds_tsv=None, crop_frames=0):
         super().__init__()
+        self.crop_frames = crop_frames
         self.split, self.batch, self.run_seed, self.start_step = split, batch, run_seed, start_step
         self.mean, self.std = np.asarray(mean, np.float32), np.asarray(std, np.float32)
         # augment: "full" | "light" | "none" (True / False: full / none, as before the modes)
@@ -71,6 +89,8 @@ class OnTheFlyBatches(torch.utils.data.IterableDataset):
                   for i in range(self.batch)]
             f = np.stack([e[0] for e in ex])
             t = np.stack([e[1] for e in ex])
+            if self.crop_frames:
+                f, t = random_crops(rng, f, t, self.crop_frames)
             if self.augment != "none":
                 f = filter_augment(rng, f)
             f = (f - self.mean) / self.std

@@ -80,6 +80,16 @@ def predict(model, x, batch=32):
     return torch.cat([forward_frames(model, x[i:i + batch]) for i in range(0, len(x), batch)])
 
 
+def validation_crops(x, y, crop_frames, time_pooling=4):
+    """The validation clips cut into consecutive, non-overlapping crops of crop_frames (the rest of
+    each clip is left out): the context the model will have in the detector's windows."""
+    n_out = crop_frames // time_pooling
+    starts = range(0, x.shape[1] - crop_frames + 1, crop_frames)
+    xs = torch.cat([x[:, s:s + crop_frames] for s in starts])
+    ys = torch.cat([y[:, s // time_pooling:s // time_pooling + n_out] for s in starts])
+    return xs, ys
+
+
 def validate(model, x, y):
     frames = predict(model, x)
     p = frames.reshape(-1, frames.shape[-1]).numpy()
@@ -120,6 +130,9 @@ def main():
                     "longer run, which itself is left as it was")
     ap.add_argument("--dataset", default=str(ROOT / "work" / "dataset-v2"),
                     help="fixed validation split (make_dataset --out)")
+    ap.add_argument("--crop-frames", type=int, default=0,
+                    help="train and validate on crops of this many input frames (a multiple of 4; 248 = the "
+                         "detector's 4-s window) instead of whole 10-s soundscapes; 0: whole soundscapes")
     ap.add_argument("--sources")
     ap.add_argument("--backgrounds")
     a = ap.parse_args()
@@ -136,10 +149,13 @@ def main():
         # the branch's first checkpoint is the other run's, with this run's plan (steps, hence the LR schedule)
         ckpt = torch.load(ROOT / "work" / "runs" / a.branch_from / "ckpt.pt", map_location="cpu")
         # a branch may change the plan and the augmentation (e.g. regularise a run that began without)
+        same_validation = ckpt["args"].get("crop_frames", 0) == a.crop_frames
+        if not same_validation:
+            ckpt["best"] = -1.0   # another validation (crops): the source's best AP is not comparable
         ckpt["args"] = {**ckpt["args"], "steps": a.steps, "augment": a.augment, "no_augment": a.no_augment,
-                        "branch_from": f"{a.branch_from}@{ckpt['step']}"}
+                        "crop_frames": a.crop_frames, "branch_from": f"{a.branch_from}@{ckpt['step']}"}
         torch.save(ckpt, ckpt_path)
-        if (ROOT / "work" / "runs" / a.branch_from / "best.pt").exists():
+        if same_validation and (ROOT / "work" / "runs" / a.branch_from / "best.pt").exists():
             shutil.copy(ROOT / "work" / "runs" / a.branch_from / "best.pt", out / "best.pt")
         print(f"{a.name}: branched from {a.branch_from} at step {ckpt['step']}, planned {a.steps} steps", flush=True)
     if ckpt_path.exists():
@@ -147,7 +163,9 @@ def main():
         saved = ckpt["args"]
         saved.setdefault("augment", "none" if saved["no_augment"] else "full")   # runs from before --augment
         a.branch_from = saved.get("branch_from")
-        for k in ("arch", "size", "lookahead", "steps", "batch", "lr", "seed", "augment", "no_augment"):
+        saved.setdefault("crop_frames", 0)   # runs from before --crop-frames
+        for k in ("arch", "size", "lookahead", "steps", "batch", "lr", "seed", "augment", "no_augment",
+                  "crop_frames"):
             if getattr(a, k) != saved[k]:
                 print(f"resume: keeping the run's {k}={saved[k]!r} (asked {getattr(a, k)!r})")
                 setattr(a, k, saved[k])
@@ -175,8 +193,10 @@ def main():
     (out / "stats.json").write_text(json.dumps({"mean": mean.tolist(), "std": std.tolist()}))
 
     x_val, y_val = load_split(a.dataset, "validation", mean, std)
+    if a.crop_frames:
+        x_val, y_val = validation_crops(x_val, y_val, a.crop_frames)
     data = OnTheFlyBatches("train", a.batch, a.seed, start, mean, std, augment=a.augment,
-                           **{k: v for k, v in tsvs.items() if v})
+                           crop_frames=a.crop_frames, **{k: v for k, v in tsvs.items() if v})
     loader = torch.utils.data.DataLoader(data, batch_size=None, num_workers=1, prefetch_factor=4,
                                          persistent_workers=False)
     stop = a.stop_after or a.steps

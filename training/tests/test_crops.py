@@ -1,0 +1,51 @@
+import numpy as np
+import torch
+
+from earshot_sed.onthefly import random_crops
+from earshot_sed.train_otf import validation_crops
+
+
+def _ramp(batch, frames, k=3):
+    # feature value = frame index, target of output frame j = j: alignment is visible in the values
+    f = np.tile(np.arange(frames, dtype=np.float32)[None, :, None], (batch, 1, 64))
+    t = np.tile(np.arange(-(-frames // 4), dtype=np.float32)[None, :, None], (batch, 1, k))
+    return f, t
+
+
+def test_crops_keep_features_and_targets_aligned():
+    f, t = _ramp(8, 625)
+    fc, tc = random_crops(np.random.default_rng(3), f, t, 248)
+    assert fc.shape == (8, 248, 64) and tc.shape == (8, 62, 3)
+    for i in range(8):
+        start = int(fc[i, 0, 0])
+        assert start % 4 == 0 and start + 248 <= 625
+        assert tc[i, 0, 0] == start // 4
+        np.testing.assert_array_equal(fc[i, :, 0], np.arange(start, start + 248))
+        np.testing.assert_array_equal(tc[i, :, 0], np.arange(start // 4, start // 4 + 62))
+
+
+def test_crops_are_deterministic_per_seed_and_vary_across_examples():
+    f, t = _ramp(16, 625)
+    a = random_crops(np.random.default_rng(11), f, t, 248)[0][:, 0, 0]
+    b = random_crops(np.random.default_rng(11), f, t, 248)[0][:, 0, 0]
+    np.testing.assert_array_equal(a, b)
+    assert len(set(a.tolist())) > 1
+
+
+def test_crop_length_is_checked():
+    f, t = _ramp(2, 100)
+    for bad in (250, 104):
+        try:
+            random_crops(np.random.default_rng(0), f, t, bad)
+        except ValueError as e:
+            assert str(bad) in str(e)
+        else:
+            raise AssertionError(f"crop {bad} accepted")
+
+
+def test_validation_crops_are_consecutive_and_aligned():
+    f, t = _ramp(3, 625)
+    xs, ys = validation_crops(torch.from_numpy(f), torch.from_numpy(t), 248)
+    assert xs.shape == (6, 248, 64) and ys.shape == (6, 62, 3)
+    assert xs[0, 0, 0] == 0 and xs[3, 0, 0] == 248
+    assert ys[3, 0, 0] == 62
