@@ -106,6 +106,26 @@ def lr_at(step, total, peak, warmup=400, floor=0.05):
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * t)))
 
 
+def load_branch_source(run_dir):
+    """The checkpoint a branch starts from: the run's ckpt.pt, or, for a finished run that keeps only its
+    selected weights (best.pt and history.json, as training/checkpoints/ does), a checkpoint rebuilt from
+    them: those weights as model and average, a fresh optimiser, the selected step."""
+    if (run_dir / "ckpt.pt").exists():
+        return torch.load(run_dir / "ckpt.pt", map_location="cpu")
+    if not (run_dir / "best.pt").exists() or not (run_dir / "history.json").exists():
+        raise SystemExit(f"cannot branch from {run_dir}: it has no ckpt.pt, nor best.pt with history.json")
+    best = torch.load(run_dir / "best.pt", map_location="cpu")
+    hist = json.loads((run_dir / "history.json").read_text())
+    model = model_from_checkpoint(best)
+    model.load_state_dict(best["state"])
+    fresh = torch.optim.Adam(model.parameters(), lr=hist["args"]["lr"])
+    kept = [h for h in hist["history"] if h["step"] <= best["step"]]
+    return {"state": best["state"], "ema": best["state"], "config": best["config"], "arch": best["arch"],
+            "opt": fresh.state_dict(), "step": best["step"], "history": kept,
+            "best": hist.get("best_frame_macro_ap", -1.0), "mean": best["mean"], "std": best["std"],
+            "args": hist["args"], "spent": hist["spent"]}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", required=True)
@@ -127,7 +147,8 @@ def main():
     ap.add_argument("--no-augment", action="store_true", help="the same as --augment none")
     ap.add_argument("--branch-from", help="start this run from another run's checkpoint (its step, weights, "
                     "optimiser and history) with this run's --steps as the planned total: an annealed branch of a "
-                    "longer run, which itself is left as it was")
+                    "longer run, which itself is left as it was; a run with only best.pt + history.json gives "
+                    "its selected weights and a fresh optimiser")
     ap.add_argument("--dataset", default=str(ROOT / "work" / "dataset-v2"),
                     help="fixed validation split (make_dataset --out)")
     ap.add_argument("--crop-frames", type=int, default=0,
@@ -147,7 +168,7 @@ def main():
     tsvs = {"sources_tsv": a.sources, "backgrounds_tsv": a.backgrounds}
     if a.branch_from and not ckpt_path.exists():
         # the branch's first checkpoint is the other run's, with this run's plan (steps, hence the LR schedule)
-        ckpt = torch.load(ROOT / "work" / "runs" / a.branch_from / "ckpt.pt", map_location="cpu")
+        ckpt = load_branch_source(ROOT / "work" / "runs" / a.branch_from)
         # a branch may change the plan and the augmentation (e.g. regularise a run that began without)
         same_validation = ckpt["args"].get("crop_frames", 0) == a.crop_frames
         if not same_validation:

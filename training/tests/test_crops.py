@@ -49,3 +49,32 @@ def test_validation_crops_are_consecutive_and_aligned():
     assert xs.shape == (6, 248, 64) and ys.shape == (6, 62, 3)
     assert xs[0, 0, 0] == 0 and xs[3, 0, 0] == 248
     assert ys[3, 0, 0] == 62
+
+
+def test_branch_from_a_run_that_kept_only_its_selected_weights(tmp_path):
+    import json
+    from earshot_sed.train_otf import build_model, load_branch_source, model_from_checkpoint
+    model = build_model("crnn", "small")
+    torch.save({"state": model.state_dict(), "config": model.config, "arch": "crnn", "step": 600,
+                "mean": [0.0] * 64, "std": [1.0] * 64}, tmp_path / "best.pt")
+    hist = {"args": {"lr": 1e-3, "steps": 800}, "history": [{"step": 400}, {"step": 600}, {"step": 800}],
+            "best_frame_macro_ap": 0.3, "spent": {"wall_s": 1.0, "cpu_s": 1.0, "clip_s": 5.0}}
+    (tmp_path / "history.json").write_text(json.dumps(hist))
+    ckpt = load_branch_source(tmp_path)
+    assert ckpt["step"] == 600 and [h["step"] for h in ckpt["history"]] == [400, 600]
+    rebuilt = model_from_checkpoint(ckpt)
+    rebuilt.load_state_dict(ckpt["state"])
+    for k, v in model.state_dict().items():
+        assert torch.equal(v, rebuilt.state_dict()[k])
+    opt = torch.optim.Adam(rebuilt.parameters())
+    opt.load_state_dict(ckpt["opt"])
+
+
+def test_branch_from_a_run_without_weights_is_refused(tmp_path):
+    from earshot_sed.train_otf import load_branch_source
+    try:
+        load_branch_source(tmp_path)
+    except SystemExit as e:
+        assert str(tmp_path) in str(e)
+    else:
+        raise AssertionError("branched from nothing")
