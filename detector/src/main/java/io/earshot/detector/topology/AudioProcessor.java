@@ -66,9 +66,9 @@ final class AudioProcessor implements Processor<String, byte[], String, Object>,
     private final Map<String, StreamingFramer> framers = new HashMap<>();
     /**
      * One extractor for all of this processor's framers (they run on its thread only) instead of one per
-     * source: about 40 KB less heap per source (window, FFT tables, filters, scratch), and 300 sources'
-     * copies no longer evict each other from the cache (about 1.1x faster features, LogMelCpuTimeBench
-     * with 300 sources).
+     * source: about 40 KB less heap per source (window, FFT tables, filters, scratch). Not measurably
+     * faster (LogMelCpuTimeBench with 300 sources: shared / per-source 1.03x and 1.12x in two runs, within
+     * its noise).
      */
     private final LogMelExtractor extractor;
     /** Wall-clock time (ms) of the last chunk of every source whose segment is open, oldest first. */
