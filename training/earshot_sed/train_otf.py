@@ -126,6 +126,29 @@ def load_branch_source(run_dir):
             "args": hist["args"], "spent": hist["spent"]}
 
 
+def cnn_warm_start(model, source_state):
+    """Copy the convolution blocks of a trained windowed CRNN (state dict source_state) into a new
+    model of the same size, windowed or streaming: the blocks have the same shapes in both (a causal
+    3x3 convolution is the centred one delayed by a frame), only their names differ (cnn.i / blocks.i).
+    The recurrent part and the head are left as initialised (a unidirectional GRU has other shapes).
+    Returns the names copied; refuses a source whose blocks do not fit."""
+    prefix = "blocks." if isinstance(model, StreamingCRNN) else "cnn."
+    target = model.state_dict()
+    copied = {}
+    for name, value in source_state.items():
+        if not name.startswith("cnn."):
+            continue
+        to = prefix + name[len("cnn."):]
+        if to not in target or target[to].shape != value.shape:
+            raise ValueError(f"--init-cnn-from: {name} {tuple(value.shape)} does not fit {to} "
+                             f"{tuple(target[to].shape) if to in target else '(absent)'}: another model size?")
+        copied[to] = value
+    if not copied:
+        raise ValueError("--init-cnn-from: the source has no convolution blocks (cnn.*): not a windowed CRNN")
+    model.load_state_dict(copied, strict=False)
+    return sorted(copied)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", required=True)
@@ -154,6 +177,9 @@ def main():
     ap.add_argument("--crop-frames", type=int, default=0,
                     help="train and validate on crops of this many input frames (a multiple of 4; 248 = the "
                          "detector's 4-s window) instead of whole 10-s soundscapes; 0: whole soundscapes")
+    ap.add_argument("--init-cnn-from", help="a new run only: start the convolution blocks from another "
+                    "(windowed) run's selected weights (RUN/best.pt) and use its feature normalisation; the GRU "
+                    "and head start fresh (e.g. a streaming model on a trained windowed model's features)")
     ap.add_argument("--sources")
     ap.add_argument("--backgrounds")
     a = ap.parse_args()
@@ -201,7 +227,15 @@ def main():
         model = build_model(a.arch, a.size, a.lookahead)
         start, history, best = 0, [], -1.0
         t0 = time.time()
-        mean, std = normalisation_stats(SourceBank.load("train", **{k: v for k, v in tsvs.items() if v}), a.seed)
+        if a.init_cnn_from:
+            source = torch.load(ROOT / "work" / "runs" / a.init_cnn_from / "best.pt", map_location="cpu")
+            copied = cnn_warm_start(model, source["state"])
+            mean, std = np.array(source["mean"]), np.array(source["std"])
+            print(f"{a.name}: {len(copied)} tensors of the convolution blocks from {a.init_cnn_from} "
+                  f"(step {source['step']})", flush=True)
+        else:
+            mean, std = normalisation_stats(SourceBank.load("train", **{k: v for k, v in tsvs.items() if v}),
+                                            a.seed)
         spent = {"wall_s": time.time() - t0, "cpu_s": _cpu_seconds(), "clip_s": 0.0}
         ckpt = None
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)

@@ -78,3 +78,36 @@ def test_branch_from_a_run_without_weights_is_refused(tmp_path):
         assert str(tmp_path) in str(e)
     else:
         raise AssertionError("branched from nothing")
+
+
+def test_cnn_warm_start_gives_a_streaming_model_the_windowed_convolutions():
+    from earshot_sed.train_otf import build_model, cnn_warm_start
+    torch.manual_seed(1)
+    windowed = build_model("crnn", "small")
+    for p in windowed.parameters():
+        torch.nn.init.normal_(p)
+    windowed.cnn[0].bn.running_mean.fill_(0.25)
+    torch.manual_seed(2)
+    stream = build_model("stream", "small")
+    gru_before = stream.rnn.weight_hh_l0.clone()
+    copied = cnn_warm_start(stream, windowed.state_dict())
+    assert "blocks.0.conv.weight" in copied and not any(n.startswith(("rnn.", "head.")) for n in copied)
+    for i, block in enumerate(stream.blocks):
+        torch.testing.assert_close(block.conv.weight, windowed.cnn[i].conv.weight, rtol=0, atol=0)
+        torch.testing.assert_close(block.bn.running_mean, windowed.cnn[i].bn.running_mean, rtol=0, atol=0)
+    torch.testing.assert_close(stream.rnn.weight_hh_l0, gru_before, rtol=0, atol=0)
+    # a causal 3x3 convolution is the centred one delayed by a frame: same kernel, same features
+    x = torch.randn(1, 1, 20, 32)
+    centred = windowed.cnn[0].conv(x)
+    causal = stream.blocks[0].conv(torch.cat([x.new_zeros(1, 1, 2, 32), x], dim=2))
+    torch.testing.assert_close(causal[:, :, 1:], centred[:, :, :-1])
+
+
+def test_cnn_warm_start_refuses_another_size():
+    from earshot_sed.train_otf import build_model, cnn_warm_start
+    try:
+        cnn_warm_start(build_model("stream", "base"), build_model("crnn", "small").state_dict())
+    except ValueError as e:
+        assert "another model size" in str(e)
+    else:
+        raise AssertionError("a small CRNN's blocks were accepted by a base model")
