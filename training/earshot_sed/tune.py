@@ -55,11 +55,11 @@ def read_score_tables(scores_dir):
     return out
 
 
-def _events(p, on, off, duration):
+def _events(p, on, off, duration, max_gap=MAX_GAP_S):
     merged = []
     for a, b in hysteresis_runs(p, on, off):
         t0, t1 = frame_time(a), min(frame_time(b), duration)
-        if merged and t0 - merged[-1][1] <= MAX_GAP_S:
+        if merged and t0 - merged[-1][1] <= max_gap:
             merged[-1][1] = t1
         else:
             merged.append([t0, t1])
@@ -85,9 +85,11 @@ def count_matches(ref, est, collar=0.2, pct=0.2):
     return sum(augment(i, set()) for i in range(len(ref)))
 
 
-def tune(probs_by_file, refs, log=print, medians=MEDIAN):
+def tune(probs_by_file, refs, log=print, medians=MEDIAN, gaps=(MAX_GAP_S,)):
     """medians: the median-filter lengths to try (a streaming model keeps them short: a centred
-    median of n frames waits (n - 1) / 2 frames for its decision)."""
+    median of n frames waits (n - 1) / 2 frames for its decision). gaps: the max_gap_s values to try
+    (events of a class closer than that are merged; a longer gap delays only the end of an event,
+    never its start, since the detector reports an onset as soon as the event is long enough)."""
     params = {"threshold_on": {}, "threshold_off": {}, "median_filter_frames": {},
               "min_duration_s": {}, "max_gap_s": {}}
     scores = {}
@@ -98,23 +100,24 @@ def tune(probs_by_file, refs, log=print, medians=MEDIAN):
             for on in ON:
                 for d in OFF_DELTA:
                     off = round(max(0.05, on - d), 2)
-                    f1 = _f1_pre(smoothed[m], refs, label, on, off)
-                    if f1 > best[0] + 1e-9:
-                        best = (f1, (on, off, m))
-        on, off, m = best[1]
+                    for g in gaps:
+                        f1 = _f1_pre(smoothed[m], refs, label, on, off, max_gap=g)
+                        if f1 > best[0] + 1e-9:
+                            best = (f1, (on, off, m, g))
+        on, off, m, g = best[1]
         params["threshold_on"][label] = on
         params["threshold_off"][label] = off
         params["median_filter_frames"][label] = m
         params["min_duration_s"][label] = MIN_DURATION_S
-        params["max_gap_s"][label] = MAX_GAP_S
+        params["max_gap_s"][label] = g
         scores[label] = best[0]
-        log(f"  {label:10s} on {on:.2f} off {off:.2f} median {m}: validation event F1 {best[0]:.3f}")
+        log(f"  {label:10s} on {on:.2f} off {off:.2f} median {m} gap {g:.1f} s: validation event F1 {best[0]:.3f}")
     return params, scores
 
 
-def _f1_pre(smoothed_by_file, refs, label, on, off, duration=10.0):
+def _f1_pre(smoothed_by_file, refs, label, on, off, duration=10.0, max_gap=MAX_GAP_S):
     tp = n_ref = n_est = 0
-    for name, est in _events_by_file(smoothed_by_file, on, off, duration).items():
+    for name, est in _events_by_file(smoothed_by_file, on, off, duration, max_gap).items():
         ref = [(a, b) for a, b, l in refs.get(name, []) if l == label]
         if ref and est:
             tp += count_matches(ref, est)
@@ -123,7 +126,7 @@ def _f1_pre(smoothed_by_file, refs, label, on, off, duration=10.0):
     return 2 * tp / (n_ref + n_est) if n_ref + n_est else 0.0
 
 
-def _events_by_file(smoothed_by_file, on, off, duration):
+def _events_by_file(smoothed_by_file, on, off, duration, max_gap=MAX_GAP_S):
     """_events for every file at once: the files' frames joined with a separator frame below every
     threshold, one hysteresis pass, then per-file gap merging and minimum duration (the same events
     as _events file by file, without a Python loop over frames)."""
@@ -153,7 +156,7 @@ def _events_by_file(smoothed_by_file, on, off, duration):
     merged_t1 = None
     for i in range(len(first)):
         lst = out[names[f[i]]]
-        if lst and t0[i] - merged_t1 <= MAX_GAP_S:
+        if lst and t0[i] - merged_t1 <= max_gap:
             lst[-1][1] = t1[i]
         else:
             lst.append([t0[i], t1[i]])
@@ -167,13 +170,17 @@ def main():
     ap.add_argument("--ground-truth", required=True, help="strong labels (DCASE tsv) of the same audio")
     ap.add_argument("--out", required=True, help="decoding.json to write (export_v2 --decoding)")
     ap.add_argument("--medians", default=",".join(map(str, MEDIAN)), help="median filter lengths to try")
+    ap.add_argument("--gaps", default=str(MAX_GAP_S),
+                    help="max_gap_s values to try per class (default: the fixed 0.2 s; e.g. 0.2,0.5,1,2 for a "
+                         "streaming model, whose scores break up more)")
     a = ap.parse_args()
     probs = read_score_tables(a.scores)
     refs = read_strong(a.ground_truth)
     missing = sorted(set(refs) - set(probs))
     if missing:
         raise SystemExit(f"{a.scores}: no score table for {len(missing)} labelled files, e.g. {missing[0]}")
-    params, f1 = tune(probs, refs, medians=tuple(int(m) for m in a.medians.split(",")))
+    params, f1 = tune(probs, refs, medians=tuple(int(m) for m in a.medians.split(",")),
+                      gaps=tuple(float(g) for g in a.gaps.split(",")))
     Path(a.out).write_text(json.dumps(params, indent=1))
     print(f"{len(probs)} files; mean validation event F1 {np.mean(list(f1.values())):.3f}; wrote {a.out}")
 

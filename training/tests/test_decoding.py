@@ -73,3 +73,23 @@ def test_score_tables_of_another_model_or_with_gaps_are_refused(tmp_path):
     (tmp_path / "a.wav.tsv").write_text("\n".join(lines[:4] + lines[5:]) + "\n")  # one frame missing
     with pytest.raises(ValueError, match="consecutive"):
         read_score_tables(tmp_path)
+
+
+def test_tuning_the_gap_joins_an_event_that_its_scores_break_up(tmp_path):
+    from earshot_sed.tune import read_score_tables, tune
+
+    k = LABELS.index("Speech")
+    refs = {}
+    for i in range(3):
+        p = np.full((156, len(LABELS)), 0.05)
+        a = 20 + 30 * i
+        p[a:a + 40, k] = 0.9
+        p[a + 16:a + 24, k] = 0.05  # a dip of 8 frames (0.51 s) inside one labelled event
+        _write_table(tmp_path / f"clip{i}.wav.tsv", p, first_onset=0.024)
+        refs[f"clip{i}.wav"] = [(frame_time(a), frame_time(a + 40), "Speech")]
+    probs = read_score_tables(tmp_path)
+    quiet = lambda *_: None
+    fixed, f1_fixed = tune(probs, refs, log=quiet, medians=(1,))
+    assert fixed["max_gap_s"]["Speech"] == 0.2 and f1_fixed["Speech"] == 0.0
+    tuned, f1_tuned = tune(probs, refs, log=quiet, medians=(1,), gaps=(0.2, 0.5, 1.0))
+    assert tuned["max_gap_s"]["Speech"] == 1.0 and f1_tuned["Speech"] == 1.0
