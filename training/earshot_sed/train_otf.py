@@ -149,6 +149,37 @@ def cnn_warm_start(model, source_state):
     return sorted(copied)
 
 
+class Teacher:
+    """A trained model whose frame probabilities become part of the targets (knowledge distillation):
+    a windowed CRNN that sees the whole soundscape both ways teaches a streaming model that sees only
+    the past and a short look-ahead. Its input is the student's batch re-normalised with the teacher's
+    own feature statistics."""
+
+    def __init__(self, run_dir, student_mean, student_std):
+        ckpt = torch.load(run_dir / "best.pt", map_location="cpu")
+        self.model = model_from_checkpoint(ckpt)
+        self.model.load_state_dict(ckpt["state"])
+        self.model.eval()
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+        sm, ss = torch.tensor(student_mean, dtype=torch.float32), torch.tensor(student_std, dtype=torch.float32)
+        tm, ts = torch.tensor(ckpt["mean"], dtype=torch.float32), torch.tensor(ckpt["std"], dtype=torch.float32)
+        # x_teacher = (x * ss + sm - tm) / ts, as one scale and shift per band
+        self.scale, self.shift = ss / ts, (sm - tm) / ts
+        self.step = ckpt["step"]
+
+    @torch.no_grad()
+    def frames(self, x):
+        return forward_frames(self.model, x * self.scale + self.shift)
+
+
+def distilled_targets(targets, teacher_frames, weight):
+    """Frame targets as a blend of the labels and the teacher's probabilities (weight: the teacher's share)."""
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"--teacher-weight must be in [0, 1], got {weight}")
+    return (1.0 - weight) * targets + weight * teacher_frames
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", required=True)
@@ -180,6 +211,10 @@ def main():
     ap.add_argument("--init-cnn-from", help="a new run only: start the convolution blocks from another "
                     "(windowed) run's selected weights (RUN/best.pt) and use its feature normalisation; the GRU "
                     "and head start fresh (e.g. a streaming model on a trained windowed model's features)")
+    ap.add_argument("--teacher", help="distil from another run's selected weights (RUN/best.pt, e.g. the "
+                    "windowed default teaching a streaming model): frame targets become (1 - w) labels + w "
+                    "teacher probabilities on the same augmented batch")
+    ap.add_argument("--teacher-weight", type=float, default=0.5, help="w above")
     ap.add_argument("--sources")
     ap.add_argument("--backgrounds")
     a = ap.parse_args()
@@ -196,7 +231,8 @@ def main():
         # the branch's first checkpoint is the other run's, with this run's plan (steps, hence the LR schedule)
         ckpt = load_branch_source(ROOT / "work" / "runs" / a.branch_from)
         # a branch may change the plan and the augmentation (e.g. regularise a run that began without)
-        same_validation = ckpt["args"].get("crop_frames", 0) == a.crop_frames
+        same_validation = (ckpt["args"].get("crop_frames", 0) == a.crop_frames
+                           and (ROOT / ckpt["args"].get("dataset", a.dataset)).resolve() == (ROOT / a.dataset).resolve())
         if not same_validation:
             ckpt["best"] = -1.0   # another validation (crops): the source's best AP is not comparable
         ckpt["args"] = {**ckpt["args"], "steps": a.steps, "augment": a.augment, "no_augment": a.no_augment,
@@ -255,6 +291,10 @@ def main():
     loader = torch.utils.data.DataLoader(data, batch_size=None, num_workers=1, prefetch_factor=4,
                                          persistent_workers=False)
     stop = a.stop_after or a.steps
+    teacher = Teacher(ROOT / "work" / "runs" / a.teacher, mean, std) if a.teacher else None
+    if teacher is not None:
+        print(f"{a.name}: distilling from {a.teacher} (step {teacher.step}), teacher weight {a.teacher_weight}",
+              flush=True)
     print(f"{a.name}: {a.arch}/{a.size}, {count_params(model)} params, steps {start}..{stop} of {a.steps}",
           flush=True)
     t_seg, cpu_seg, loss_sum, n_loss = time.time(), _cpu_seconds(), 0.0, 0
@@ -285,7 +325,8 @@ def main():
             g["lr"] = lr_at(step, a.steps, a.lr)
         frames = forward_frames(model, xb)
         weak = yb.amax(1)  # soft clip targets (mixup makes them fractional)
-        loss = F.binary_cross_entropy(frames, yb) + a.weak_weight * F.binary_cross_entropy(clip_pool(frames), weak)
+        strong = yb if teacher is None else distilled_targets(yb, teacher.frames(xb), a.teacher_weight)
+        loss = F.binary_cross_entropy(frames, strong) + a.weak_weight * F.binary_cross_entropy(clip_pool(frames), weak)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)

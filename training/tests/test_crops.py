@@ -111,3 +111,29 @@ def test_cnn_warm_start_refuses_another_size():
         assert "another model size" in str(e)
     else:
         raise AssertionError("a small CRNN's blocks were accepted by a base model")
+
+
+def test_teacher_sees_its_own_normalisation_and_targets_blend(tmp_path):
+    from earshot_sed.train_otf import Teacher, build_model, distilled_targets
+    torch.manual_seed(0)
+    teacher = build_model("crnn", "small")
+    t_mean, t_std = np.linspace(-3, 3, 64), np.linspace(1, 2, 64)
+    torch.save({"state": teacher.state_dict(), "config": teacher.config, "arch": "crnn", "step": 800,
+                "mean": t_mean.tolist(), "std": t_std.tolist()}, tmp_path / "best.pt")
+    s_mean, s_std = np.linspace(0, 1, 64), np.linspace(2, 3, 64)
+    t = Teacher(tmp_path, s_mean.tolist(), s_std.tolist())
+    raw = torch.randn(2, 64, 64) * 2 + 1
+    student_x = (raw - torch.tensor(s_mean, dtype=torch.float32)) / torch.tensor(s_std, dtype=torch.float32)
+    teacher_x = (raw - torch.tensor(t_mean, dtype=torch.float32)) / torch.tensor(t_std, dtype=torch.float32)
+    torch.testing.assert_close(student_x * t.scale + t.shift, teacher_x, rtol=1e-5, atol=1e-5)
+    teacher.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(t.frames(student_x), teacher(teacher_x)[0], rtol=1e-4, atol=1e-5)
+    y, p = torch.tensor([[1.0, 0.0]]), torch.tensor([[0.6, 0.2]])
+    torch.testing.assert_close(distilled_targets(y, p, 0.5), torch.tensor([[0.8, 0.1]]))
+    try:
+        distilled_targets(y, p, 1.5)
+    except ValueError as e:
+        assert "1.5" in str(e)
+    else:
+        raise AssertionError("a teacher weight above 1 was accepted")
