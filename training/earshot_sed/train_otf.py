@@ -234,7 +234,7 @@ def main():
         same_validation = (ckpt["args"].get("crop_frames", 0) == a.crop_frames
                            and (ROOT / ckpt["args"].get("dataset", a.dataset)).resolve() == (ROOT / a.dataset).resolve())
         if not same_validation:
-            ckpt["best"] = -1.0   # another validation (crops): the source's best AP is not comparable
+            ckpt["best"] = -1.0   # another validation (crops or split): the source's best AP is not comparable
         ckpt["args"] = {**ckpt["args"], "steps": a.steps, "augment": a.augment, "no_augment": a.no_augment,
                         "crop_frames": a.crop_frames, "branch_from": f"{a.branch_from}@{ckpt['step']}"}
         torch.save(ckpt, ckpt_path)

@@ -41,17 +41,28 @@ def _write_table(path, probs, first_onset=0.0):
     path.write_text("\n".join(rows) + "\n")
 
 
-def test_decoding_tunes_on_the_detectors_own_score_tables(tmp_path):
-    from earshot_sed.tune import read_score_tables, tune
-
-    k = LABELS.index("Speech")
+def _speech_clips(tmp_path, scores_of):
+    """Three score tables (clip0..2), each with one labelled 40-frame Speech event starting at frame
+    20 + 30 i; scores_of(probs, first_frame) writes the event's scores. Returns the references."""
     refs = {}
     for i in range(3):
         p = np.full((156, len(LABELS)), 0.05)
         a = 20 + 30 * i
-        p[a:a + 40, k] = 0.45  # an event the default 0.5 threshold would miss
+        scores_of(p, a)
         _write_table(tmp_path / f"clip{i}.wav.tsv", p, first_onset=0.024)
         refs[f"clip{i}.wav"] = [(frame_time(a), frame_time(a + 40), "Speech")]
+    return refs
+
+
+def test_decoding_tunes_on_the_detectors_own_score_tables(tmp_path):
+    from earshot_sed.tune import read_score_tables, tune
+
+    k = LABELS.index("Speech")
+
+    def faint(p, a):
+        p[a:a + 40, k] = 0.45  # an event the default 0.5 threshold would miss
+
+    refs = _speech_clips(tmp_path, faint)
     probs = read_score_tables(tmp_path)
     assert sorted(probs) == ["clip0.wav", "clip1.wav", "clip2.wav"]
     assert probs["clip1.wav"].shape == (156, len(LABELS)) and probs["clip1.wav"][60, k] == 0.45
@@ -79,14 +90,12 @@ def test_tuning_the_gap_joins_an_event_that_its_scores_break_up(tmp_path):
     from earshot_sed.tune import read_score_tables, tune
 
     k = LABELS.index("Speech")
-    refs = {}
-    for i in range(3):
-        p = np.full((156, len(LABELS)), 0.05)
-        a = 20 + 30 * i
+
+    def broken(p, a):
         p[a:a + 40, k] = 0.9
         p[a + 16:a + 24, k] = 0.05  # a dip of 8 frames (0.51 s) inside one labelled event
-        _write_table(tmp_path / f"clip{i}.wav.tsv", p, first_onset=0.024)
-        refs[f"clip{i}.wav"] = [(frame_time(a), frame_time(a + 40), "Speech")]
+
+    refs = _speech_clips(tmp_path, broken)
     probs = read_score_tables(tmp_path)
     quiet = lambda *_: None
     fixed, f1_fixed = tune(probs, refs, log=quiet, medians=(1,))
