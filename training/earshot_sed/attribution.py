@@ -19,6 +19,9 @@ GENERATORS = {
                             "© Frank Wen, Toby Smithe; MIT)",
     "generated:synth-alarm": "beeps, sirens, chimes, rings, buzzers, klaxons and door bells synthesised in "
                              "numpy by training/earshot_sed/generated.py (no third-party material)",
+    "generated:synth-keys": "typing on synthesised keyboards (clicky, linear, membrane, laptop, typewriter: "
+                            "keystrokes as damped modes) in numpy by training/earshot_sed/generated.py "
+                            "(no third-party material)",
 }
 
 

@@ -5,12 +5,14 @@ Each generated clip is named like a fetched one, by a package and a path:
     generated:espeak-ng      speech/<voice>/<n>.wav       voice = language+variant, e.g. de+f3
     generated:fluidsynth     music/<program family>/<n>.wav
     generated:synth-alarm    alarm/<recipe>/<n>.wav       recipe: beep, siren, chime, ring, buzzer, ...
+    generated:synth-keys     typing/<kind>-<k>/<n>.wav    kind: clicky, linear, membrane, laptop, typewriter
 
 and everything about it (text, speed, pitch, melody, tempo, partials...) is drawn from a
 random generator seeded by a SHA-1 of `package|path`, so a clip is reproducible from its name
 alone: `python3 -m earshot_sed.fetch data/sources.tsv` renders missing generated clips into the
 clip cache the way it decodes missing Debian clips. The group (for splitting) is the voice, the
-General MIDI program family or the alarm recipe.
+General MIDI program family the alarm recipe or the keyboard (a synthesised keyboard's sound is drawn from
+the name of its folder, its typing from the whole path).
 
 Generated sources only ever go to the train split (curate.py), and stay under half of every
 class's distinct files.
@@ -37,12 +39,14 @@ SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 ESPEAK = "generated:espeak-ng"
 FLUIDSYNTH = "generated:fluidsynth"
 SYNTH_ALARM = "generated:synth-alarm"
-PACKAGES = (ESPEAK, FLUIDSYNTH, SYNTH_ALARM)
+SYNTH_KEYS = "generated:synth-keys"
+PACKAGES = (ESPEAK, FLUIDSYNTH, SYNTH_ALARM, SYNTH_KEYS)
 
 LICENCES = {
     ESPEAK: "GPL-3.0-or-later",       # espeak-ng and its voice data (espeak-ng-data copyright)
     FLUIDSYNTH: "MIT",                # FluidR3_GM soundfont (fluid-soundfont-gm copyright); MIDI generated here
     SYNTH_ALARM: "generated",         # numpy synthesis in this file, no third-party material
+    SYNTH_KEYS: "generated",
 }
 
 
@@ -362,9 +366,106 @@ def synth_alarm(path):
 
 
 # ---------------------------------------------------------------------------------------------
+# Typing: synthesised keyboards. Every Typing recording in the inventory's training packages is one
+# keyboard (bucklespring's IBM Model M), so the model learnt that keyboard, not typing (PSDS1 0 on
+# the cross-source test's keyboard). A synthesised keystroke is a short excitation ringing a few
+# damped modes of the keycap, plate and case; the keyboard (kind, modes, click, loudness) is fixed
+# by the folder's name, the keys and the rhythm by the clip's.
+
+KEYBOARD_KINDS = ["clicky", "linear", "membrane", "laptop", "typewriter"]
+
+
+def keyboard_params(folder):
+    """The sound of one synthesised keyboard (typing/<kind>-<k>): its modes, decays, click, release."""
+    rng = rng_for(SYNTH_KEYS, folder)
+    kind = folder.split("/")[-1].split("-")[0]
+    if kind not in KEYBOARD_KINDS:
+        raise ValueError(f"{SYNTH_KEYS}:{folder}: unknown keyboard kind {kind!r}")
+    lo, hi, decay = {                         # mode band (Hz) and decay time (s) by construction
+        "clicky": (900, 7000, (0.004, 0.025)),
+        "linear": (500, 5000, (0.005, 0.030)),
+        "membrane": (300, 3000, (0.003, 0.015)),
+        "laptop": (1200, 7500, (0.002, 0.010)),
+        "typewriter": (250, 6000, (0.010, 0.080)),
+    }[kind]
+    n_modes = int(rng.integers(4, 9))
+    return {
+        "kind": kind,
+        "modes": np.exp(rng.uniform(np.log(lo), np.log(hi), n_modes)),
+        "gains": rng.uniform(0.2, 1.0, n_modes),
+        "decays": rng.uniform(*decay, n_modes),
+        "excite_s": rng.uniform(0.0003, 0.002),          # length of the impact's noise burst
+        "click": kind == "clicky",                       # the switch's click leaf, before bottoming out
+        "click_lead_s": rng.uniform(0.002, 0.008),
+        "release_db": rng.uniform(-16, -5),              # the upstroke, quieter than the press
+        "release_s": (rng.uniform(0.04, 0.09), rng.uniform(0.10, 0.20)),
+        "thump_hz": rng.uniform(80, 250),                # the case's low thump (typewriter: the platen)
+        "thump_db": rng.uniform(-18, -6) if kind != "typewriter" else rng.uniform(-6, 0),
+        "speed_kps": (rng.uniform(2.5, 4.0), rng.uniform(4.5, 6.0)) if kind == "typewriter"
+        else (rng.uniform(3.0, 5.0), rng.uniform(6.0, 10.0)),
+    }
+
+
+def _strike(rng, kb, n, detune=1.0, gain=1.0, modes_scale=1.0, decay_scale=1.0):
+    """One impact ringing the keyboard's modes, n samples; each key detunes the modes a little."""
+    t = np.arange(n) / SAMPLE_RATE
+    out = np.zeros(n)
+    for f, g, d in zip(kb["modes"], kb["gains"], kb["decays"]):
+        f = min(f * detune * modes_scale * rng.uniform(0.94, 1.06), 0.45 * SAMPLE_RATE)
+        out += g * np.sin(2 * np.pi * f * t + rng.uniform(0, 2 * np.pi)) * np.exp(-t / (d * decay_scale))
+    burst = max(2, int(kb["excite_s"] * SAMPLE_RATE))
+    out[:burst] += rng.normal(0, 1.0, burst) * np.linspace(1, 0, burst)
+    thump = 10 ** (kb["thump_db"] / 20) * np.sin(2 * np.pi * kb["thump_hz"] * t) * np.exp(-t / 0.012)
+    return gain * (out + thump)
+
+
+def synth_typing(path):
+    """A burst of typing on one synthesised keyboard, 1-6 s, float32 at 16 kHz: words of keystrokes
+    (press, then release), a space between words, the odd long key; no gap over 0.4 s, so the whole
+    clip is one Typing event as labelled."""
+    folder = "/".join(path.split("/")[:2])
+    kb = keyboard_params(folder)
+    rng = rng_for(SYNTH_KEYS, path)
+    sr = SAMPLE_RATE
+    total = int(rng.uniform(1.0, 6.0) * sr)
+    x = np.zeros(total + sr)
+    key_n = int(0.12 * sr)
+    mean_gap = 1.0 / rng.uniform(*kb["speed_kps"])
+    t, letters = 0.0, 0
+    word = int(rng.integers(2, 9))
+    while int(t * sr) < total:
+        long_key = letters == word                       # the space bar, or enter now and then
+        if long_key:
+            letters, word = 0, int(rng.integers(2, 9))
+        letters += 1
+        detune = rng.uniform(0.85, 1.15)
+        gain = 10 ** (rng.uniform(-5, 3) / 20)
+        scale = (0.7, 1.6) if long_key else (1.0, 1.0)
+        s = int(t * sr)
+        press = _strike(rng, kb, key_n, detune, gain, *scale)
+        if kb["click"]:
+            lead = int(kb["click_lead_s"] * sr)
+            click = _strike(rng, kb, key_n - lead, 1.8, 0.6 * gain, 1.0, 0.3)
+            x[s:s + len(click)] += click
+            s += lead
+        x[s:s + key_n] += press
+        if long_key and rng.random() < 0.6:              # a stabiliser's rattle just after
+            r = s + int(rng.uniform(0.008, 0.02) * sr)
+            x[r:r + key_n] += 0.4 * _strike(rng, kb, key_n, detune * 1.3, gain)
+        if kb["kind"] != "typewriter" or rng.random() < 0.3:
+            r = s + int(rng.uniform(*kb["release_s"]) * sr)
+            x[r:r + key_n] += 10 ** (kb["release_db"] / 20) * _strike(rng, kb, key_n, detune * 1.1, gain)
+        gap = mean_gap * rng.lognormal(0.0, 0.35) * (1.6 if long_key else 1.0)
+        t += min(gap, 0.4)
+    x = x[:total]
+    peak = np.max(np.abs(x)) or 1.0
+    return (x / peak * 10 ** (rng.uniform(-12, -3) / 20)).astype(np.float32)
+
+
+# ---------------------------------------------------------------------------------------------
 # The lists and the renderer fetch.py calls
 
-def candidates(n_speech=180, n_music=120, n_alarm=160):
+def candidates(n_speech=180, n_music=120, n_alarm=160, n_typing=90):
     """Candidate rows (class, package, path, group, licence, note): files spread over voices,
     GM program families and recipes. curate.py caps them below half of each class."""
     rows = []
@@ -387,6 +488,12 @@ def candidates(n_speech=180, n_music=120, n_alarm=160):
         rows.append({"class": "Alarm", "package": SYNTH_ALARM, "path": f"alarm/{recipe}/{i:04d}.wav",
                      "group": f"synth-alarm:{recipe}", "licence": LICENCES[SYNTH_ALARM],
                      "note": f"synthesised {recipe}"})
+    for i in range(n_typing):
+        kind = KEYBOARD_KINDS[i % len(KEYBOARD_KINDS)]
+        folder = f"typing/{kind}-{i // len(KEYBOARD_KINDS):02d}"     # one clip per keyboard
+        rows.append({"class": "Typing", "package": SYNTH_KEYS, "path": f"{folder}/{i:04d}.wav",
+                     "group": f"synth-keys:{folder.split('/')[1]}", "licence": LICENCES[SYNTH_KEYS],
+                     "note": f"synthesised typing, {kind} keyboard"})
     return rows
 
 
@@ -398,6 +505,8 @@ def render(package, path):
         return render_music(path)
     if package == SYNTH_ALARM:
         return synth_alarm(path)
+    if package == SYNTH_KEYS:
+        return synth_typing(path)
     raise ValueError(f"{package}: not a generated source (known: {', '.join(PACKAGES)})")
 
 

@@ -67,7 +67,7 @@ class OnTheFlyBatches(torch.utils.data.IterableDataset):
     crop_frames, T = crop_frames (one random crop of each soundscape, see random_crops)."""
 
     def __init__(self, split, batch, run_seed, start_step, mean, std, cfg=SoundscapeConfig(),
-                 augment=True, sources_tsv=None, backgrounds_tsv=None, crop_frames=0):
+                 augment=True, sources_tsv=None, backgrounds_tsv=None, crop_frames=0, exclude_packages=()):
         super().__init__()
         self.crop_frames = crop_frames
         self.split, self.batch, self.run_seed, self.start_step = split, batch, run_seed, start_step
@@ -78,6 +78,7 @@ class OnTheFlyBatches(torch.utils.data.IterableDataset):
             raise ValueError(f"augment must be one of {AUGMENT_MODES}: {augment!r}")
         self.cfg = cfg
         self.tsvs = {k: v for k, v in (("sources_tsv", sources_tsv), ("backgrounds_tsv", backgrounds_tsv)) if v}
+        self.tsvs["exclude_packages"] = tuple(exclude_packages)
 
     def __iter__(self):
         bank = SourceBank.load(self.split, **self.tsvs)

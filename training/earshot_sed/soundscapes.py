@@ -70,11 +70,13 @@ class SourceBank:
             self.by_group.setdefault((label, group), []).append(i)
 
     @classmethod
-    def load(cls, split, sources_tsv=DATA / "sources.tsv", backgrounds_tsv=DATA / "backgrounds.tsv"):
-        """The split's clips from the decoded cache (see fetch.py)."""
+    def load(cls, split, sources_tsv=DATA / "sources.tsv", backgrounds_tsv=DATA / "backgrounds.tsv",
+             exclude_packages=()):
+        """The split's clips from the decoded cache (see fetch.py), less the sources of exclude_packages
+        (a run that started before a package joined the list keeps the pool it trained on)."""
         events = [(r["class"], r["group"], f"{r['package']}:{r['path']}",
                    read_wav(clip_path(r["package"], r["path"]))[0].astype(np.float32))
-                  for r in read_list(sources_tsv) if r["split"] == split]
+                  for r in read_list(sources_tsv) if r["split"] == split and r["package"] not in exclude_packages]
         backgrounds = [(f"{r['package']}:{r['path']}",
                         read_wav(clip_path(r["package"], r["path"]))[0].astype(np.float32))
                        for r in read_list(backgrounds_tsv) if r["split"] == split]

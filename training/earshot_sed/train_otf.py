@@ -22,6 +22,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .generated import SYNTH_KEYS
 from .make_dataset import _cpu_seconds
 from .model import CRNN, count_params
 from .onthefly import AUGMENT_MODES, OnTheFlyBatches, normalisation_stats
@@ -30,6 +31,9 @@ from .stream_model import StreamingCRNN
 from .train import average_precision, load_split
 
 ROOT = Path(__file__).resolve().parents[1]
+# Packages that joined training/data/sources.tsv after runs had been saved: a checkpoint without an
+# exclude_packages record trained without them, and keeps doing so when resumed.
+POOL_ADDED_LATER = (SYNTH_KEYS,)
 
 SIZES = {
     # v1's size (248 k parameters for the BiGRU windowed model)
@@ -217,6 +221,9 @@ def main():
     ap.add_argument("--teacher-weight", type=float, default=0.5, help="w above")
     ap.add_argument("--sources")
     ap.add_argument("--backgrounds")
+    ap.add_argument("--exclude-package", dest="exclude_packages", action="append", default=[],
+                    help="leave this package's sources out of the training pool (repeatable); a resumed run keeps "
+                         "the pool it was started with, a branch takes this option's")
     a = ap.parse_args()
     if a.no_augment:
         a.augment = "none"
@@ -227,6 +234,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     ckpt_path = out / "ckpt.pt"
     tsvs = {"sources_tsv": a.sources, "backgrounds_tsv": a.backgrounds}
+    a.exclude_packages = sorted(set(a.exclude_packages))
     if a.branch_from and not ckpt_path.exists():
         # the branch's first checkpoint is the other run's, with this run's plan (steps, hence the LR schedule)
         ckpt = load_branch_source(ROOT / "work" / "runs" / a.branch_from)
@@ -236,7 +244,8 @@ def main():
         if not same_validation:
             ckpt["best"] = -1.0   # another validation (crops or split): the source's best AP is not comparable
         ckpt["args"] = {**ckpt["args"], "steps": a.steps, "augment": a.augment, "no_augment": a.no_augment,
-                        "crop_frames": a.crop_frames, "branch_from": f"{a.branch_from}@{ckpt['step']}"}
+                        "crop_frames": a.crop_frames, "branch_from": f"{a.branch_from}@{ckpt['step']}",
+                        "exclude_packages": a.exclude_packages}
         torch.save(ckpt, ckpt_path)
         if same_validation and (ROOT / "work" / "runs" / a.branch_from / "best.pt").exists():
             shutil.copy(ROOT / "work" / "runs" / a.branch_from / "best.pt", out / "best.pt")
@@ -247,8 +256,10 @@ def main():
         saved.setdefault("augment", "none" if saved["no_augment"] else "full")   # runs from before --augment
         a.branch_from = saved.get("branch_from")
         saved.setdefault("crop_frames", 0)   # runs from before --crop-frames
+        # runs saved before the synthesised keyboards joined the list trained without them
+        saved.setdefault("exclude_packages", list(POOL_ADDED_LATER))
         for k in ("arch", "size", "lookahead", "steps", "batch", "lr", "seed", "augment", "no_augment",
-                  "crop_frames"):
+                  "crop_frames", "exclude_packages"):
             if getattr(a, k) != saved[k]:
                 print(f"resume: keeping the run's {k}={saved[k]!r} (asked {getattr(a, k)!r})")
                 setattr(a, k, saved[k])
@@ -270,8 +281,8 @@ def main():
             print(f"{a.name}: {len(copied)} tensors of the convolution blocks from {a.init_cnn_from} "
                   f"(step {source['step']})", flush=True)
         else:
-            mean, std = normalisation_stats(SourceBank.load("train", **{k: v for k, v in tsvs.items() if v}),
-                                            a.seed)
+            mean, std = normalisation_stats(SourceBank.load("train", exclude_packages=a.exclude_packages,
+                                                            **{k: v for k, v in tsvs.items() if v}), a.seed)
         spent = {"wall_s": time.time() - t0, "cpu_s": _cpu_seconds(), "clip_s": 0.0}
         ckpt = None
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
@@ -287,7 +298,8 @@ def main():
     if a.crop_frames:
         x_val, y_val = validation_crops(x_val, y_val, a.crop_frames)
     data = OnTheFlyBatches("train", a.batch, a.seed, start, mean, std, augment=a.augment,
-                           crop_frames=a.crop_frames, **{k: v for k, v in tsvs.items() if v})
+                           crop_frames=a.crop_frames, exclude_packages=a.exclude_packages,
+                           **{k: v for k, v in tsvs.items() if v})
     loader = torch.utils.data.DataLoader(data, batch_size=None, num_workers=1, prefetch_factor=4,
                                          persistent_workers=False)
     stop = a.stop_after or a.steps

@@ -84,3 +84,50 @@ def test_fluidsynth_render_is_deterministic():
     a = decode_bytes(g.render(g.FLUIDSYNTH, MUSIC[0]))
     assert np.array_equal(a, decode_bytes(g.render(g.FLUIDSYNTH, MUSIC[0])))
     assert len(a) / SAMPLE_RATE > 3.0 and np.max(np.abs(a)) > 0.01
+
+
+TYPING = [r["path"] for r in g.candidates() if r["package"] == g.SYNTH_KEYS]
+
+
+def _onsets_and_longest_gap(x, hop=160):
+    """Keystroke onsets (10-ms frames rising 20 dB above the previous frame's level) and the longest
+    run of frames 40 dB below the clip's loudest."""
+    n = len(x) // hop
+    db = 10 * np.log10(np.mean(x[: n * hop].astype(np.float64).reshape(n, hop) ** 2, axis=1) + 1e-20)
+    onsets = int(np.sum((db[1:] - db[:-1] > 20) & (db[1:] > db.max() - 40)))
+    quiet, longest, run = db < db.max() - 40, 0, 0
+    for q in quiet:
+        run = run + 1 if q else 0
+        longest = max(longest, run)
+    return onsets, longest * hop / SAMPLE_RATE
+
+
+def test_typing_candidates_are_one_clip_per_keyboard_of_every_kind():
+    folders = {"/".join(p.split("/")[:2]) for p in TYPING}
+    assert len(folders) == len(TYPING)                          # one clip per keyboard
+    assert {f.split("/")[1].split("-")[0] for f in folders} == set(g.KEYBOARD_KINDS)
+
+
+def test_synth_typing_same_name_same_samples_and_a_keyboard_keeps_its_sound():
+    a = g.synth_typing(TYPING[0])
+    assert a.dtype == np.float32 and np.array_equal(a, g.synth_typing(TYPING[0]))
+    other = g.synth_typing(TYPING[len(g.KEYBOARD_KINDS)])      # the same kind, another keyboard
+    assert len(other) != len(a) or not np.array_equal(other, a)
+    # the keyboard's sound comes from its folder, the keys and the rhythm from the whole name
+    folder = "/".join(TYPING[0].split("/")[:2])
+    assert g.keyboard_params(folder)["modes"].tolist() == g.keyboard_params(folder)["modes"].tolist()
+    again = g.synth_typing(f"{folder}/9999.wav")
+    assert not np.array_equal(again[: len(a)], a[: len(again)])
+    with pytest.raises(ValueError, match="unknown keyboard kind"):
+        g.synth_typing("typing/harpsichord-00/0000.wav")
+
+
+@pytest.mark.parametrize("path", TYPING[:len(g.KEYBOARD_KINDS)])
+def test_synth_typing_is_one_event_of_keystrokes(path):
+    x = g.synth_typing(path)
+    dur = len(x) / SAMPLE_RATE
+    # at least 1 s: the soundscape generator strings only shorter clips into sequences (soundscapes.py)
+    assert 1.0 <= dur <= 6.0 and 0.05 < np.max(np.abs(x)) <= 1.0
+    onsets, gap = _onsets_and_longest_gap(x)
+    assert 2.0 <= onsets / dur <= 15.0          # typing speed: a few keys a second
+    assert gap <= 0.45                           # no pause that would split the labelled event
