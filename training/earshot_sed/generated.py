@@ -11,7 +11,7 @@ and everything about it (text, speed, pitch, melody, tempo, partials...) is draw
 random generator seeded by a SHA-1 of `package|path`, so a clip is reproducible from its name
 alone: `python3 -m earshot_sed.fetch data/sources.tsv` renders missing generated clips into the
 clip cache the way it decodes missing Debian clips. The group (for splitting) is the voice, the
-General MIDI program family the alarm recipe or the keyboard (a synthesised keyboard's sound is drawn from
+General MIDI program family, the alarm recipe or the keyboard (a synthesised keyboard's sound is drawn from
 the name of its folder, its typing from the whole path).
 
 Generated sources only ever go to the train split (curate.py), and stay under half of every
@@ -368,7 +368,8 @@ def synth_alarm(path):
 # ---------------------------------------------------------------------------------------------
 # Typing: synthesised keyboards. Every Typing recording in the inventory's training packages is one
 # keyboard (bucklespring's IBM Model M), so the model learnt that keyboard, not typing (PSDS1 0 on
-# the cross-source test's keyboard). A synthesised keystroke is a short excitation ringing a few
+# the cross-source test's keyboard). Tried in a branch of the long run, they lost 0.02 validation macro AP
+# (RESULTS.md, "The long run at step 20,500, and synthesised keyboards"). A synthesised keystroke is a short excitation ringing a few
 # damped modes of the keycap, plate and case; the keyboard (kind, modes, click, loudness) is fixed
 # by the folder's name, the keys and the rhythm by the clip's.
 
