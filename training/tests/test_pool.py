@@ -35,3 +35,17 @@ def test_excluded_packages_leave_the_pool_and_nothing_else_does(tmp_path, monkey
 def test_runs_saved_before_the_synthesised_keyboards_resume_without_them():
     from earshot_sed.train_otf import POOL_ADDED_LATER
     assert SYNTH_KEYS in POOL_ADDED_LATER
+
+
+def test_a_new_run_leaves_the_opt_in_keyboards_out_unless_included():
+    from earshot_sed.train_otf import pool_exclusions
+    assert pool_exclusions() == [SYNTH_KEYS]
+    assert pool_exclusions(exclude=["p"]) == sorted(["p", SYNTH_KEYS])
+    assert pool_exclusions(include=[SYNTH_KEYS]) == []
+
+
+def test_including_a_package_that_is_not_opt_in_is_refused_by_name():
+    import pytest
+    from earshot_sed.train_otf import pool_exclusions
+    with pytest.raises(SystemExit, match="bucklespring-data"):
+        pool_exclusions(include=["bucklespring-data"])
