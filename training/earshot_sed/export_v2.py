@@ -41,6 +41,8 @@ def training_record(run, ckpt, model):
         "selected_step": ckpt["step"],
         "selection": "best cross-source validation frame-level macro AP (EMA weights)",
         "val_frame_macro_ap": hist["best_frame_macro_ap"],
+        # the run's spend up to its last step, which may be later than the selected one
+        "trained_steps": hist["history"][-1]["step"] if hist.get("history") else ckpt["step"],
         "clip_seconds_seen": round(spent.get("clip_s", 0.0)),
         "train_cpu_seconds": round(spent.get("cpu_s", 0.0)),
         "params": count_params(model),
