@@ -43,7 +43,7 @@ public record DetectorConfig(Properties kafka, Topics topics, Path model, Double
                              Duration idleTimeout, WindowWeighting weighting, Path stateDir,
                              boolean createTopics, int topicPartitions, EnergyConfig energy) {
 
-    public static final Path DEFAULT_MODEL = Path.of("models", "earshot-sed-v2-base.onnx");
+    public static final Path DEFAULT_MODEL = Path.of("models", "earshot-sed-v2-ens.onnx");
     public static final String DEFAULT_APPLICATION_ID = "earshot-detector";
     /** A source silent this long (wall clock) has its open events closed. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(5);

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** The {@code --model} option of the commands that run the detector ({@code detect}, {@code demo}). */
 public final class ModelOptions {
 
-    @Option(names = "--model", paramLabel = "FILE", defaultValue = "models/earshot-sed-v2-base.onnx",
+    @Option(names = "--model", paramLabel = "FILE", defaultValue = "models/earshot-sed-v2-ens.onnx",
             description = "ONNX model; its manifest is the same path with .json (default: ${DEFAULT-VALUE}).")
     Path model;
 

@@ -32,7 +32,7 @@ class DemoCommandTest {
         assertTrue(config.audio().endsWith(Path.of("demo", "audio")), config.audio().toString());
         assertTrue(config.groundTruth().endsWith(Path.of("demo", "ground_truth.tsv")));
         assertTrue(config.durations().endsWith(Path.of("demo", "durations.tsv")));
-        assertTrue(config.model().endsWith(Path.of("models", "earshot-sed-v2-base.onnx")));
+        assertTrue(config.model().endsWith(Path.of("models", "earshot-sed-v2-ens.onnx")));
         assertTrue(config.pacing().unpaced());
         assertTrue(config.printEvents());
         assertFalse(config.keepData());
