@@ -12,7 +12,6 @@ it as any windowed model (docs/model-manifest.md).
 """
 import argparse
 import datetime
-import hashlib
 import json
 from pathlib import Path
 
@@ -20,10 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import export as windowed_export
 from .decoding import default_params
-from .export_v2 import HOP_FRAMES, RUNS, WINDOW_FRAMES, ROOT, write_windowed_golden
-from .manifest import build, validate
+from .export_v2 import RUNS, ROOT, decoding_source, export_windowed
 from .model import count_params
 from .train_otf import model_from_checkpoint
 
@@ -140,16 +137,8 @@ def main():
         "torch": torch.__version__,
     }
     if a.decoding:
-        src = Path(a.decoding).resolve()
-        training["decoding_file"] = str(src.relative_to(ROOT)) if src.is_relative_to(ROOT) else src.name
-    out = Path(a.out)
-    path = out / f"{a.name}.onnx"
-    windowed_export.export_onnx(ens, path)
-    manifest = validate(build(mean, std, decoding, training, onnx_name=path.name, version=a.version,
-                              onnx_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                              window_frames=WINDOW_FRAMES, hop_frames=HOP_FRAMES))
-    (out / f"{a.name}.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    write_windowed_golden(ens, np.asarray(mean), np.asarray(std), out / "golden" / a.name)
+        training["decoding_file"] = decoding_source(a.decoding)
+    path = export_windowed(ens, mean, std, decoding, training, Path(a.out), a.name, a.version)
     print(f"exported {path} ({path.stat().st_size} bytes, {count_params(ens)} parameters)")
 
 

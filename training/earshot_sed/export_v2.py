@@ -68,6 +68,25 @@ def write_windowed_golden(model, mean, std, out_dir):
         (out_dir / (wav.stem + ".json")).write_text(json.dumps(doc, separators=(",", ":")))
 
 
+def decoding_source(path):
+    """Where a manifest's decoding came from (e.g. tuned on the detector's own validation scores),
+    relative to the repository when it lies in it."""
+    src = Path(path).resolve()
+    return str(src.relative_to(ROOT)) if src.is_relative_to(ROOT) else src.name
+
+
+def export_windowed(model, mean, std, decoding, training, out, name, version):
+    """models/NAME.onnx, its manifest (4-s windows / 2-s hop) and golden outputs; returns the ONNX path."""
+    path = out / f"{name}.onnx"
+    windowed_export.export_onnx(model, path)
+    manifest = validate(build(mean, std, decoding, training, onnx_name=path.name, version=version,
+                              onnx_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                              window_frames=WINDOW_FRAMES, hop_frames=HOP_FRAMES))
+    (out / f"{name}.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    write_windowed_golden(model, np.asarray(mean), np.asarray(std), out / "golden" / name)
+    return path
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("run")
@@ -90,20 +109,13 @@ def main():
     mean, std = ckpt["mean"], ckpt["std"]
     decoding = json.loads(Path(a.decoding).read_text()) if a.decoding else default_params()
     training = training_record(a.run, ckpt, model)
-    if a.decoding:  # where the decoding came from (e.g. tuned on the detector's own validation scores)
-        src = Path(a.decoding).resolve()
-        training["decoding_file"] = str(src.relative_to(ROOT)) if src.is_relative_to(ROOT) else src.name
+    if a.decoding:
+        training["decoding_file"] = decoding_source(a.decoding)
     out = Path(a.out)
     if isinstance(model, StreamingCRNN):
         path = export_stream.export(model, mean, std, decoding, training, out, a.name, a.version)
     else:
-        path = out / f"{a.name}.onnx"
-        windowed_export.export_onnx(model, path)
-        manifest = validate(build(mean, std, decoding, training, onnx_name=path.name, version=a.version,
-                                  onnx_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                                  window_frames=WINDOW_FRAMES, hop_frames=HOP_FRAMES))
-        (out / f"{a.name}.json").write_text(json.dumps(manifest, indent=1) + "\n")
-        write_windowed_golden(model, np.asarray(mean), np.asarray(std), out / "golden" / a.name)
+        path = export_windowed(model, mean, std, decoding, training, out, a.name, a.version)
     print(f"exported {path} ({path.stat().st_size} bytes)")
 
 
